@@ -1,0 +1,3 @@
+from participa.cli import run
+
+run()

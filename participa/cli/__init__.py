@@ -1,0 +1,71 @@
+"""The participa command line: the one place that wires config, client, store and reports.
+
+Each ``*_cmd`` module registers its commands on ``app``. Library code never prints and never
+exits; this package turns a ``ParticipaError`` into one line on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+
+from participa.errors import ParticipaError
+
+app = typer.Typer(
+    name="participa",
+    help="Decidim participation connector: sync, tag by department, report and e-mail digests.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Command modules register themselves on `app` when imported.
+from participa.cli import common as _common  # noqa: E402,F401
+
+for _name in ("sync_cmd", "demo_cmd", "departments_cmd", "report_cmd", "digest_cmd", "ops_cmd", "simulator_cmd"):
+    try:
+        __import__(f"participa.cli.{_name}")
+    except ModuleNotFoundError as _exc:  # a module not written yet
+        if _exc.name != f"participa.cli.{_name}":
+            raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``participa`` console script; returns the exit code."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(
+            args=list(argv) if argv is not None else sys.argv[1:],
+            prog_name="participa",
+            standalone_mode=False,
+        )
+    except ParticipaError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        print("Interrumpido.", file=sys.stderr)
+        return 130
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrumpido.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not a user's mistake: one line unless debugging
+        if os.environ.get("PARTICIPA_DEBUG"):
+            raise
+        print(
+            f"Error interno: {type(exc).__name__}: {exc} "
+            "(set PARTICIPA_DEBUG=1 for the traceback and report it)",
+            file=sys.stderr,
+        )
+        return 70
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    sys.exit(main())
