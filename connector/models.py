@@ -141,6 +141,7 @@ class Proposal(_Item):
 
 class Debate(_Item):
     description: TranslatedField = []
+    reference: str | None = None
     start_time: str | None = None
     end_time: str | None = None
 
@@ -192,4 +193,7 @@ class Features(_Raw):
     withdrawn_field: bool = False  # proposals/meetings have `withdrawn` (0.29+)
     endorsements: bool = True  # `endorsementsCount` (≤ 0.30); 0.31+ has `likesCount`
     likes: bool = False
+    hashtags: bool = True  # spaces have `hashtag` (hashtags were removed in 0.31)
+    space_categories: bool = True  # spaces have `categories`
+    comment_depth: int = 3  # reply levels fetched below a root comment (1 under 0.30.5+ limits)
     max_aliases: int | None = None  # None: no alias limit detected

@@ -1,0 +1,351 @@
+"""The Decidim GraphQL client: feature detection, space discovery, item paging.
+
+    with DecidimClient("https://participa.example.cl/api", instance="valpo") as client:
+        features = client.detect_features()
+        for space in client.iter_spaces(features):
+            for component in space.components:
+                if component.typename in COMPONENT_KINDS:
+                    for page in client.iter_pages(component, features):
+                        ...
+
+Queries are parsed once with gql (``gql(text)``) and sent by ``connector.transport`` (httpx),
+which owns throttling, retries and the HTTP error mapping. GraphQL ``errors`` without usable
+``data`` raise ``QueryError``; with partial data the data is kept and the errors are recorded
+in ``client.warnings``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from types import TracebackType
+from typing import Any, Protocol
+
+import httpx
+from gql import GraphQLRequest, gql
+from pydantic import ValidationError
+
+from connector import queries
+from connector.features import features_from, parse_probe
+from connector.models import (
+    COMPONENT_KINDS,
+    ComponentRef,
+    Debate,
+    Features,
+    ItemKind,
+    ItemPage,
+    Meeting,
+    Proposal,
+    Space,
+    SpaceKind,
+)
+from connector.throttle import Throttle
+from connector.transport import GraphQLTransport
+from participa.errors import PaginationError, ProtocolError, QueryError
+
+log = logging.getLogger(__name__)
+
+ITEM_MODELS: dict[ItemKind, type[Proposal] | type[Debate] | type[Meeting]] = {
+    "proposals": Proposal,
+    "debates": Debate,
+    "meetings": Meeting,
+}
+SPACE_LISTS: dict[str, SpaceKind] = {
+    "participatoryProcesses": "participatory_process",
+    "assemblies": "assembly",
+}
+
+
+class InstanceLike(Protocol):
+    """What ``from_config`` reads (``sync.config.InstanceConfig`` fits)."""
+
+    name: str
+    url: str
+    requests_per_minute: float
+    max_concurrency: int
+    max_retries: int
+    timeout_seconds: float
+    verify_tls: bool
+
+    def token(self) -> str | None: ...
+
+
+class DecidimClient:
+    """A read client for one Decidim instance's GraphQL API (0.27–0.30+)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        instance: str = "",
+        token: str | None = None,
+        requests_per_minute: float = 60,
+        max_concurrency: int = 2,
+        max_retries: int = 5,
+        timeout: float = 30,
+        verify_tls: bool = True,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ):
+        self.url = url
+        self.instance = instance
+        self.max_concurrency = max_concurrency  # requests are sequential for now
+        self.warnings: list[str] = []
+        self.null_nodes = 0
+        self.server_version: str | None = None
+        self._requests: dict[str, GraphQLRequest] = {}
+        self._http = GraphQLTransport(
+            url,
+            instance=instance,
+            token=token,
+            timeout=timeout,
+            verify_tls=verify_tls,
+            max_retries=max_retries,
+            throttle=Throttle(requests_per_minute, clock=clock, sleep=sleep),
+            sleep=sleep,
+            rng=rng or random.Random(),
+            transport=transport,
+        )
+
+    @classmethod
+    def from_config(cls, inst: InstanceLike, **overrides: Any) -> DecidimClient:
+        """A client for a configured instance; ``overrides`` replace any keyword argument."""
+        kwargs: dict[str, Any] = {
+            "instance": inst.name,
+            "token": inst.token(),
+            "requests_per_minute": inst.requests_per_minute,
+            "max_concurrency": inst.max_concurrency,
+            "max_retries": inst.max_retries,
+            "timeout": inst.timeout_seconds,
+            "verify_tls": inst.verify_tls,
+        }
+        kwargs.update(overrides)
+        return cls(kwargs.pop("url", inst.url), **kwargs)
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests sent so far, retries included."""
+        return self._http.requests
+
+    @property
+    def retries(self) -> int:
+        return self._http.retries
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> DecidimClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- features -----------------------------------------------------------------------------
+
+    def detect_features(self) -> Features:
+        """Probe the schema (1–3 small requests) and say what it supports."""
+        probe = parse_probe(self._send("ParticipaProbe", Features(), {}))
+        if probe.unknown_errors and not probe.has_data:
+            raise self._query_error("ParticipaProbe", probe.unknown_errors[0], [])
+        limits = None
+        if not probe.analyzed:
+            limits = parse_probe(self._send("ParticipaLimits", Features(), {}))
+        last = limits or probe
+        version = last.version
+        if not last.has_data:
+            version = parse_probe(self._send("ParticipaVersion", Features(), {})).version
+        features = features_from(probe, limits, version)
+        log.info("%s: detected %s", self.instance, features)
+        return features
+
+    # --- spaces -------------------------------------------------------------------------------
+
+    def iter_spaces(self, features: Features) -> Iterator[Space]:
+        """Every visible participatory process and assembly, with its components (1 request)."""
+        data = self._run("Spaces", features, {})
+        decidim = data.get("decidim")
+        if isinstance(decidim, dict) and decidim.get("version"):
+            self.server_version = str(decidim["version"])
+        for key, kind in SPACE_LISTS.items():
+            for node in data.get(key) or []:
+                if node is None:
+                    self._null_node(f"{key} list")
+                    continue
+                yield self._model(Space, {**node, "kind": kind}, f"{kind} {node.get('id')}")
+
+    # --- items --------------------------------------------------------------------------------
+
+    def iter_pages(
+        self,
+        component: ComponentRef,
+        features: Features,
+        *,
+        after: str | None = None,
+        published_since: date | None = None,
+    ) -> Iterator[ItemPage]:
+        """Pages of a Proposals, Debates or Meetings component, resuming ``after`` a cursor.
+
+        ``published_since`` (inclusive) filters proposals on the server; debates and meetings
+        cannot be filtered and are read whole. A component the server no longer shows yields
+        no page at all (an empty one yields one empty page).
+        """
+        kind = COMPONENT_KINDS.get(component.typename)
+        if kind is None:
+            raise ValueError(
+                f"component {component.id} is a {component.typename}, not one of "
+                f"{', '.join(COMPONENT_KINDS)}"
+            )
+        plain, dated = queries.PAGE_OPERATIONS[kind]
+        operation = dated if dated and published_since else plain
+        variables: dict[str, Any] = {"id": component.id}
+        if operation == dated and published_since:
+            variables["since"] = published_since.isoformat()
+        variables["first"] = queries.page_size(queries.document(operation, features), variables)
+        guard = PageGuard(self.instance, component.id, after)
+        while True:
+            data = self._run(operation, features, {**variables, "after": guard.cursor})
+            connection = self._connection(data, kind, component)
+            if connection is None:
+                return
+            page = self._page(component, kind, connection, guard)
+            yield page
+            if not page.has_next_page:
+                return
+
+    def _connection(
+        self, data: dict[str, Any], kind: ItemKind, component: ComponentRef
+    ) -> dict[str, Any] | None:
+        node = data.get("component")
+        if node is None:
+            self._warn(f"component {component.id} is not visible any more (unpublished or deleted)")
+            return None
+        if kind not in node:
+            raise PaginationError(
+                f"component {component.id} is now a {node.get('__typename')!r}, not "
+                f"{component.typename!r}; run the sync again to rediscover components",
+                instance=self.instance,
+            )
+        connection = node[kind]
+        return connection if isinstance(connection, dict) else None
+
+    def _page(
+        self, component: ComponentRef, kind: ItemKind, connection: dict[str, Any], guard: PageGuard
+    ) -> ItemPage:
+        model = ITEM_MODELS[kind]
+        items = []
+        for node in connection.get("nodes") or []:
+            if node is None:
+                self._null_node(f"component {component.id} {kind}")
+            elif guard.is_new(str(node.get("id"))):
+                items.append(self._model(model, node, f"{kind} {node.get('id')}"))
+        info = connection.get("pageInfo") or {}
+        has_next = bool(info.get("hasNextPage"))
+        end_cursor = guard.advance(has_next, info.get("endCursor"))
+        return ItemPage(
+            component_id=component.id,
+            kind=kind,
+            items=items,
+            end_cursor=end_cursor,
+            has_next_page=has_next,
+        )
+
+    # --- sending ------------------------------------------------------------------------------
+
+    def _run(self, operation: str, features: Features, variables: dict[str, Any]) -> dict[str, Any]:
+        """The ``data`` of ``operation``; QueryError without usable data, warnings with partial."""
+        answer = self._send(operation, features, variables)
+        errors = answer.get("errors") or []
+        data = answer.get("data")
+        if not isinstance(data, dict) or (errors and all(v is None for v in data.values())):
+            message = _message(errors[0]) if errors else "an answer with neither data nor errors"
+            raise self._query_error(operation, message, errors)
+        if errors:
+            self._warn(
+                f"{operation}: kept partial data despite {len(errors)} error(s), first: "
+                f"{_message(errors[0])}"
+            )
+        return data
+
+    def _send(
+        self, operation: str, features: Features, variables: dict[str, Any]
+    ) -> dict[str, Any]:
+        text = queries.document(operation, features)
+        if text not in self._requests:
+            self._requests[text] = gql(text)
+        request = GraphQLRequest(
+            self._requests[text], variable_values=variables or None, operation_name=operation
+        )
+        return self._http.execute(request.payload)
+
+    def _query_error(self, operation: str, message: str, errors: list[Any]) -> QueryError:
+        return QueryError(
+            f"{self._http.where} rejected the {operation} query: {message[:300]}. If the instance "
+            "was upgraded or runs plugins, run the sync again (features are re-detected); if it "
+            "persists, report it with this message",
+            instance=self.instance,
+            errors=errors,
+        )
+
+    def _model(self, model: type[Any], node: dict[str, Any], what: str) -> Any:
+        try:
+            return model.model_validate(node)
+        except ValidationError as exc:
+            raise ProtocolError(
+                f"{self._http.where} sent a {what} that does not fit the expected shape "
+                f"({exc.errors()[0].get('msg')} at {exc.errors()[0].get('loc')}); report it",
+                instance=self.instance,
+            ) from None
+
+    def _null_node(self, where: str) -> None:
+        self.null_nodes += 1
+        log.info("%s: skipped a null entry in %s", self.instance, where)
+
+    def _warn(self, message: str) -> None:
+        self.warnings.append(message)
+        log.warning("%s: %s", self.instance, message)
+
+
+class PageGuard:
+    """Per-component paging state: de-duplicates ids and refuses cursors that repeat."""
+
+    def __init__(self, instance: str, component_id: str, after: str | None):
+        self.instance = instance
+        self.component_id = component_id
+        self.cursor = after
+        self._cursors: set[str] = {after} if after else set()
+        self._ids: set[str] = set()
+
+    def is_new(self, item_id: str) -> bool:
+        if item_id in self._ids:
+            return False
+        self._ids.add(item_id)
+        return True
+
+    def advance(self, has_next: bool, end_cursor: Any) -> str | None:
+        """Record the page's ``endCursor``; the cursor to resume after this page."""
+        cursor = end_cursor if isinstance(end_cursor, str) and end_cursor else None
+        if has_next and (cursor is None or cursor in self._cursors):
+            raise PaginationError(
+                f"component {self.component_id}: the server said there is a next page but gave "
+                f"{'no cursor' if cursor is None else f'cursor {cursor!r} again'} (after "
+                f"{self.cursor!r}); run a full sync of this component; report it if it persists",
+                instance=self.instance,
+            )
+        if cursor is not None:
+            self._cursors.add(cursor)
+            self.cursor = cursor
+        return self.cursor
+
+
+def _message(error: Any) -> str:
+    return str(error.get("message", error)) if isinstance(error, dict) else str(error)
