@@ -1,0 +1,218 @@
+"""``participa digest send | preview | status``: the weekly e-mailed participation digests.
+
+Wiring only: config → store → ``reports.api.load_digest`` → ``reports.mail.digest_email`` →
+``reports.delivery`` (SMTP or ``.eml`` files) with the send ledger (``reports.ledger``).
+One failed digest does not stop the others; the exit code is 1 when any failed.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlite_utils import Database
+
+from participa.cli import app
+from participa.cli.common import ConfigOption, echo, get_config, warn
+from participa.errors import ConfigError, ParticipaError, ReportError
+from reports import ledger
+from reports.api import choose_period, load_digest
+from reports.delivery import Outcome, Outgoing, dispatch, dry_run, smtp_transport
+from reports.mail import digest_email, eml_filename, html_with_files
+from sync.config import Config, DigestConfig, EmailConfig, InstanceConfig
+from sync.store import open_store
+
+digest_app = typer.Typer(
+    help="E-mail the weekly participation digests ([email] in the config).",
+    no_args_is_help=True,
+)
+app.add_typer(digest_app, name="digest")
+
+WeekOption = Annotated[
+    str | None,
+    typer.Option("--week", "-w", help="ISO week, e.g. 2026-W47 (default: the last complete one)."),
+]
+DigestOption = Annotated[
+    list[str] | None,
+    typer.Option("--digest", "-d", help="Only this digest ([[email.digests]] name); repeatable."),
+]
+NowOption = Annotated[
+    str | None,
+    typer.Option("--now", hidden=True, help="Pretend it is this ISO 8601 instant (tests, demos)."),
+]
+_MARK = {"sent": "enviado", "failed": "FALLÓ", "dry-run": "borrador", "skipped": "omitido"}
+
+
+@digest_app.command("send")
+def send_command(
+    config: ConfigOption = None,
+    week: WeekOption = None,
+    digest: DigestOption = None,
+    dry_run_: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Write .eml files to --outbox instead of sending."),
+    ] = False,
+    outbox: Annotated[
+        Path, typer.Option("--outbox", help="Folder for --dry-run's .eml files.")
+    ] = Path("outbox"),
+    resend: Annotated[
+        bool, typer.Option("--resend", help="Send again even if the ledger says it was sent.")
+    ] = False,
+    now: NowOption = None,
+) -> None:
+    """Send each configured digest for the week, once (see `participa digest status`)."""
+    cfg = get_config(config)
+    email = require_email(cfg)
+    moment = parse_now(now)
+    transport = None if dry_run_ else smtp_transport(email, smtp_password(email))
+    db = open_store(cfg.store.path)
+    failed = 0
+    for entry in select_digests(email, digest):
+        try:
+            out = outgoing(cfg, entry, db, week, moment)
+            if transport is None:
+                outcome = dry_run(db, out, email=email, outbox=outbox, now=moment)
+            else:
+                outcome = dispatch(
+                    db, out, email=email, transport=transport, now=moment, resend=resend
+                )
+        except ParticipaError as exc:
+            outcome = Outcome(entry.name, "failed", str(exc))
+        failed += outcome.status == "failed"
+        report_outcome(outcome, email)
+    if failed:
+        raise typer.Exit(1)
+
+
+@digest_app.command("preview")
+def preview_command(
+    config: ConfigOption = None,
+    week: WeekOption = None,
+    digest: DigestOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the preview files.")] = Path(
+        "preview"
+    ),
+    open_: Annotated[bool, typer.Option("--open", help="Open the HTML in a browser.")] = False,
+    now: NowOption = None,
+) -> None:
+    """Write each digest's e-mail as HTML and text files (no sending) and print their paths."""
+    cfg = get_config(config)
+    email = require_email(cfg)
+    db = open_store(cfg.store.path)
+    for entry in select_digests(email, digest):
+        message = outgoing(cfg, entry, db, week, parse_now(now))
+        stem = eml_filename(message.period.label, entry.name, message.instance)[: -len(".eml")]
+        html, files = html_with_files(message.content, stem)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (out / name).write_bytes(data)
+        (out / f"{stem}.html").write_text(html, encoding="utf-8")
+        (out / f"{stem}.txt").write_text(message.content.text, encoding="utf-8")
+        echo(f"{entry.name}: {message.content.subject}")
+        echo(f"  {out / f'{stem}.html'}\n  {out / f'{stem}.txt'}")
+        if open_:
+            webbrowser.open((out / f"{stem}.html").resolve().as_uri())
+
+
+@digest_app.command("status")
+def status_command(
+    config: ConfigOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many attempts to show.")] = 20,
+) -> None:
+    """Show the send ledger: the latest attempts, newest first."""
+    cfg = get_config(config)
+    records = ledger.list_sends(open_store(cfg.store.path), limit=limit)
+    if not records:
+        echo("Aún no se ha enviado ningún resumen.")
+        return
+    echo(f"{'inicio (UTC)':<21} {'estado':<8} {'período':<9} {'resumen':<16} destinatarios")
+    for r in records:
+        echo(
+            f"{r.started_at:<21} {r.status:<8} {r.period:<9} {r.digest:<16} "
+            f"{', '.join(r.recipients)}"
+        )
+        if r.error:
+            echo(f"{'':<21} ↳ {r.error}")
+
+
+def require_email(cfg: Config) -> EmailConfig:
+    if cfg.email is None or not cfg.email.digests:
+        raise ConfigError(
+            "no [email] section with [[email.digests]]; copy them from config.example.toml",
+            path=str(cfg.source or "config"),
+            key="email",
+        )
+    return cfg.email
+
+
+def smtp_password(email: EmailConfig) -> str | None:
+    """The SMTP password from ``$password_env``; a ConfigError when a username needs one."""
+    password = email.password()
+    if email.username and email.password_env and password is None:
+        raise ConfigError(
+            f"the environment variable {email.password_env} is not set; export the SMTP "
+            f"password for {email.username!r} in it",
+            key="email.password_env",
+        )
+    return password
+
+
+def select_digests(email: EmailConfig, names: list[str] | None) -> list[DigestConfig]:
+    if not names:
+        return list(email.digests)
+    known = {d.name: d for d in email.digests}
+    for name in names:
+        if name not in known:
+            raise ConfigError(
+                f"--digest {name!r}: no such digest (configured: {', '.join(known)})",
+                key="email.digests",
+            )
+    return [known[n] for n in dict.fromkeys(names)]
+
+
+def digest_instance(cfg: Config, entry: DigestConfig) -> InstanceConfig:
+    if entry.instance is None and len(cfg.instances) > 1:
+        raise ConfigError(
+            f"email.digests ({entry.name}): several instances are configured; "
+            'set instance = "NAME" for this digest',
+            key="email.digests",
+        )
+    return cfg.instance(entry.instance)[0]
+
+
+def outgoing(
+    cfg: Config, entry: DigestConfig, db: Database, week: str | None, now: datetime
+) -> Outgoing:
+    """Build, render and address one configured digest for its period."""
+    instance = digest_instance(cfg, entry)
+    period = choose_period(instance, now, week=week)
+    digest = load_digest(db, instance, cfg, now, period, entry.departments or None)
+    names = [cfg.department(slug).name for slug in entry.departments]
+    content = digest_email(
+        digest,
+        lang=entry.lang,
+        department_names=names,
+        templates_dir=cfg.reports.templates_dir,
+    )
+    return Outgoing(entry.name, instance.name, period, content, tuple(entry.to))
+
+
+def report_outcome(outcome: Outcome, email: EmailConfig) -> None:
+    line = f"{outcome.digest}: {_MARK[outcome.status]} — {outcome.detail}"
+    if outcome.status == "failed":
+        warn(f"Error: resumen {line}")
+    else:
+        echo(line)
+
+
+def parse_now(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ReportError(f"--now {text!r}: expected an ISO 8601 instant") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

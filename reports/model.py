@@ -1,0 +1,162 @@
+"""The values a digest is made of: what the reader returns and what ``build_digest`` builds.
+
+``StoreRows`` holds plain rows (mappings) as read from the documented views. Everything else
+is the computed digest: frozen dataclasses, no I/O, safe to pass to templates and to JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any
+
+from reports.period import Period
+
+Row = Mapping[str, Any]
+
+#: The JSON contract's ``totals`` keys, in display order.
+METRICS: tuple[str, ...] = (
+    "new_spaces",
+    "new_proposals",
+    "new_debates",
+    "new_meetings",
+    "new_comments",
+    "active_participants",
+)
+MEETING_TYPES: tuple[str, ...] = ("in_person", "online", "hybrid")
+
+
+@dataclass(frozen=True)
+class StoreRows:
+    """Rows of one instance: ``v_items``, ``v_comments``, ``v_item_departments``, ``v_spaces``
+    and ``counter_history`` (see README), as plain mappings."""
+
+    items: tuple[Row, ...] = ()
+    comments: tuple[Row, ...] = ()
+    tags: tuple[Row, ...] = ()
+    spaces: tuple[Row, ...] = ()
+    counters: tuple[Row, ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestOptions:
+    unanswered_after_days: int = 30
+    upcoming_days: int = 14
+    top_n: int = 5
+    trend_periods: int = 8
+    departments_filtered: bool = False
+
+
+@dataclass(frozen=True)
+class Totals:
+    new_spaces: int = 0
+    new_proposals: int = 0
+    new_debates: int = 0
+    new_meetings: int = 0
+    new_comments: int = 0
+    active_participants: int = 0
+    meetings_in_person: int = 0
+    meetings_online: int = 0
+    meetings_hybrid: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def get(self, metric: str) -> int:
+        return int(getattr(self, metric))
+
+
+@dataclass(frozen=True)
+class Item:
+    """A proposal, debate or meeting as a digest shows it (title and url are untrusted)."""
+
+    item_type: str
+    id: int
+    title: str
+    url: str | None
+    published_at: datetime | None
+    removed_at: datetime | None = None
+    author_key: str | None = None
+    comments_count: int | None = None
+    vote_count: int | None = None
+    endorsements_count: int | None = None
+    state: str | None = None
+    withdrawn: bool = False
+    answered_at: datetime | None = None
+    type_of_meeting: str | None = None
+    start_time: datetime | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.item_type, self.id)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """An item with the figure it was ranked by (comments in the period, days waiting)."""
+
+    item: Item
+    value: int
+
+
+@dataclass(frozen=True)
+class Gain:
+    item: Item
+    votes: int | None
+    endorsements: int | None
+
+
+@dataclass(frozen=True)
+class Gains:
+    """Counter gains in the period. ``votes``/``endorsements`` are None when no item has an
+    observation at or before the period start ("sin datos"), never a made-up zero."""
+
+    votes: int | None = None
+    endorsements: int | None = None
+    items_with_data: int = 0
+    items_without_data: int = 0
+    top: tuple[Gain, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    totals: Totals = Totals()
+    previous: Totals = Totals()
+    answered_count: int = 0
+    answered_states: tuple[tuple[str, int], ...] = ()
+    answered: tuple[Item, ...] = ()
+    unanswered_count: int = 0
+    unanswered: tuple[Ranked, ...] = ()
+    top_supported: tuple[Item, ...] = ()
+    top_commented: tuple[Ranked, ...] = ()
+    upcoming_count: int = 0
+    upcoming: tuple[Item, ...] = ()
+    gains: Gains = Gains()
+
+
+@dataclass(frozen=True)
+class DepartmentSection:
+    slug: str
+    name: str
+    section: Section
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: Period
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class Digest:
+    instance: str
+    period: Period
+    generated_at: datetime
+    overall: Section
+    departments: tuple[DepartmentSection, ...]
+    untagged: Section
+    trend: tuple[TrendPoint, ...]
+    options: DigestOptions = field(default_factory=DigestOptions)
+    upcoming_until: date | None = None
+    partial: bool = False
