@@ -100,8 +100,15 @@ NameList = list[str]
 
 
 class DepartmentRule(_Model):
+    """One ``[[departments]]`` table: a department or section and the rules that reach it.
+
+    See ``sync.tagging`` for how each key matches. ``parent`` makes this rule a section:
+    whatever it tags is also tagged with the parent department (rule ``section:<slug>``).
+    """
+
     slug: str
     name: str
+    parent: str | None = None
     keywords: NameList = []
     space_slugs: NameList = []
     categories: NameList = []
@@ -119,6 +126,13 @@ class DepartmentRule(_Model):
             raise ValueError("expected lowercase letters, digits, '-' or '_' (e.g. 'diversidades')")
         return v
 
+    @field_validator("name")
+    @classmethod
+    def _name_ok(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty; write the department's name as people know it")
+        return v.strip()
+
     @field_validator("keywords")
     @classmethod
     def _keywords_have_words(cls, v: list[str]) -> list[str]:
@@ -126,6 +140,31 @@ class DepartmentRule(_Model):
             if not re.search(r"\w", kw):
                 raise ValueError(f"keyword {kw!r} has no letters or digits")
         return v
+
+    @field_validator("space_slugs", "categories", "scopes", "areas", "taxonomies", "hashtags")
+    @classmethod
+    def _names_not_blank(cls, v: list[str]) -> list[str]:
+        for n, name in enumerate(v):
+            if not name.strip().lstrip("#").strip():
+                raise ValueError(f"entry {n} ({name!r}) is empty; remove it or write the name")
+        return v
+
+
+def _check_department_parents(departments: list[DepartmentRule]) -> None:
+    """A section's ``parent`` names another department that is not itself a section."""
+    by_slug = {d.slug: d for d in departments}
+    for n, dep in enumerate(departments):
+        if dep.parent is None:
+            continue
+        where = f"departments[{n}] ({dep.slug}).parent"
+        parent = by_slug.get(dep.parent)
+        if parent is None:
+            known = ", ".join(sorted(by_slug))
+            raise ValueError(f"{where}: unknown department {dep.parent!r}; known: {known}")
+        if parent.slug == dep.slug or parent.parent is not None:
+            raise ValueError(
+                f"{where}: {dep.parent!r} must be a department, not this rule or another section"
+            )
 
 
 class ReportsConfig(_Model):
@@ -174,10 +213,24 @@ class EmailConfig(_Model):
 
 
 class ScheduleConfig(_Model):
+    """``[schedule]``: cron expressions for ``participa schedule`` and operating limits.
+
+    ``timezone`` (default: the first instance's) is the zone the cron expressions are read in;
+    ``lock_timeout_seconds`` is how long a sync waits for another one to finish
+    (``sync.lock``) before giving up with ``LockedError``.
+    """
+
     sync: str = "0 */4 * * *"
     digest: str = "0 8 * * mon"
     retention_days: Annotated[int, Field(ge=1)] | None = None
     stale_after_hours: Annotated[float, Field(gt=0)] = 12
+    timezone: str | None = None
+    lock_timeout_seconds: Annotated[float, Field(ge=0, le=3600)] = 10
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, v: str | None) -> str | None:
+        return v if v is None else InstanceConfig._known_timezone(v)
 
 
 class Config(_Model):
@@ -193,6 +246,7 @@ class Config(_Model):
     def _unique_names(self) -> Config:
         _no_duplicates([i.name for i in self.instances], "instances", "name")
         _no_duplicates([d.slug for d in self.departments], "departments", "slug")
+        _check_department_parents(self.departments)
         if self.email:
             _no_duplicates([d.name for d in self.email.digests], "email.digests", "name")
             known = {d.slug for d in self.departments}
@@ -286,7 +340,8 @@ def _dotted(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:
         if isinstance(part, int):
             label = ""
             if isinstance(node, list) and part < len(node) and isinstance(node[part], dict):
-                ident = node[part].get("slug") or node[part].get("name")
+                names = (node[part].get("slug"), node[part].get("name"))
+                ident = next((str(n).strip() for n in names if str(n or "").strip()), "")
                 label = f" ({ident})" if ident else ""
             out += f"[{part}]{label}"
             node = node[part] if isinstance(node, list) and part < len(node) else None

@@ -1,0 +1,171 @@
+"""One ``POST /api`` request → one response, as Decidim's QueriesController answers it.
+
+Order of checks (graphql-ruby): parse → static validation (+ alias limit, all reported
+together) → depth and complexity → execution. An exception while executing is HTTP 500 with
+``{"errors":[{"message":"Internal Server error"}],"data":{}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    execute,
+    parse,
+)
+
+from connector.simulator.analysis import analyze, limit_errors
+from connector.simulator.context import RequestContext
+from connector.simulator.schema import resolve_field, resolve_type
+from connector.simulator.validation import alias_error, format_error, validation_errors
+
+JSON_TYPE = "application/json; charset=utf-8"
+INTERNAL_ERROR = {"errors": [{"message": "Internal Server error"}], "data": {}}
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_complexity: int = 5000
+    max_depth: int = 15
+    max_aliases: int | None = None
+    max_page_size: int = 50
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    status: int
+    payload: dict[str, Any] | None  # the JSON answer (None for non-JSON bodies)
+    body: bytes
+    content_type: str = JSON_TYPE
+    operation_name: str | None = None
+
+
+def json_response(status: int, payload: dict[str, Any], operation: str | None = None):
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return ApiResponse(status, payload, body, JSON_TYPE, operation)
+
+
+class ParsedQueries:
+    """Parse and validate each distinct query text once (a bounded LRU, thread-safe)."""
+
+    def __init__(self, schema: GraphQLSchema, max_aliases: int | None, size: int = 512) -> None:
+        self.schema = schema
+        self.max_aliases = max_aliases
+        self.size = size
+        self._entries: OrderedDict[str, tuple[DocumentNode | None, list[dict]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, query: str) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
+        with self._lock:
+            if query in self._entries:
+                self._entries.move_to_end(query)
+                return self._entries[query]
+        entry = self._check(query)
+        with self._lock:
+            self._entries[query] = entry
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return entry
+
+    def _check(self, query: str) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            return None, [_parse_error(query, error)]
+        errors = validation_errors(self.schema, document)
+        too_many = alias_error(document, self.max_aliases)
+        return document, errors + ([too_many] if too_many else [])
+
+
+def _parse_error(query: str, error: GraphQLError) -> dict[str, Any]:
+    location = error.locations[0] if error.locations else None
+    if location is None:
+        return {"message": f"Parse error: {error.message}"}
+    line = query.splitlines()[location.line - 1] if query.strip() else ""
+    token = line[location.column - 1:].split(" ")[0][:20] if line else ""
+    where = f"at [{location.line}, {location.column}]"
+    text = f'Parse error on "{token}" {where}' if token else f"Parse error on end of query {where}"
+    return {"message": text, "locations": [{"line": location.line, "column": location.column}]}
+
+
+class BadRequestBody(ValueError):
+    """The body is not JSON at all (Rails answers 400 before Decidim sees it)."""
+
+
+def read_request(raw: bytes) -> tuple[str | None, dict[str, Any], str | None]:
+    """(query, variables, operationName) from a JSON body.
+
+    Raises ``BadRequestBody`` when the body is not JSON, ``ValueError`` when ``variables`` is
+    neither an object nor a JSON string of one (Decidim fails with a 500 there).
+    """
+    try:
+        body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequestBody(str(exc)) from exc
+    if not isinstance(body, dict):
+        return None, {}, None
+    variables = body.get("variables") or {}
+    if isinstance(variables, str):
+        variables = json.loads(variables) if variables.strip() else {}
+    if not isinstance(variables, dict):
+        raise ValueError("variables must be an object")
+    return body.get("query"), variables, body.get("operationName")
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | str:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name:
+        for op in operations:
+            if op.name and op.name.value == name:
+                return op
+        return f'No operation named "{name}"'
+    if len(operations) == 1:
+        return operations[0]
+    return "An operation name is required"
+
+
+def handle_query(raw: bytes, schema: GraphQLSchema, queries: ParsedQueries,
+                 context: RequestContext, limits: Limits) -> ApiResponse:
+    query, variables, operation_name = read_request(raw)
+    if not query:
+        return json_response(200, {"errors": [{"message": "No query string was present"}]})
+    document, errors = queries.get(query)
+    if errors or document is None:
+        return json_response(200, {"errors": errors}, operation_name)
+    operation = _operation(document, operation_name)
+    if isinstance(operation, str):
+        return json_response(200, {"errors": [{"message": operation}]}, operation_name)
+    fragments = {d.name.value: d for d in document.definitions
+                 if isinstance(d, FragmentDefinitionNode)}
+    complexity, depth = analyze(schema, operation, fragments, variables)
+    over = limit_errors(complexity, depth, limits.max_complexity, limits.max_depth)
+    if over:
+        return json_response(200, {"errors": over}, operation_name)
+    return _execute(schema, document, context, variables, operation_name)
+
+
+def _execute(schema: GraphQLSchema, document: DocumentNode, context: RequestContext,
+             variables: dict[str, Any], operation_name: str | None) -> ApiResponse:
+    result = execute(
+        schema, document, context_value=context, variable_values=variables,
+        operation_name=operation_name, field_resolver=resolve_field, type_resolver=resolve_type,
+    )
+    errors = list(result.errors or ())
+    if any(e.original_error is not None and not isinstance(e.original_error, GraphQLError)
+           for e in errors):
+        return json_response(500, INTERNAL_ERROR, operation_name)
+    payload: dict[str, Any] = {}
+    if errors:
+        payload["errors"] = [format_error(e) for e in errors]
+    if result.data is not None or not errors:
+        payload["data"] = result.data
+    return json_response(200, payload, operation_name)

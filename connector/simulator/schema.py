@@ -1,0 +1,69 @@
+"""An executable schema per release: the SDL, Decidim's scalars, and resolver dispatch."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from graphql import GraphQLResolveInfo, GraphQLSchema
+from graphql import build_schema as build_graphql_schema
+
+from connector.simulator import resolve_items, resolve_spaces
+from connector.simulator.sdl import schema_sdl
+from connector.simulator.world import Component, Person, Space
+
+RESOLVERS: dict[tuple[str, str], Any] = {**resolve_spaces.RESOLVERS, **resolve_items.RESOLVERS}
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def _serialize_datetime(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return str(value)
+
+
+def _serialize_date(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+@cache
+def build_schema(release: str) -> GraphQLSchema:
+    """The GraphQL schema the simulator serves for ``release`` (resolvers come at execution)."""
+    schema = build_graphql_schema(schema_sdl(release))
+    for name, serialize in (("DateTime", _serialize_datetime), ("Date", _serialize_date)):
+        scalar = schema.type_map[name]
+        scalar.serialize = serialize  # type: ignore[attr-defined]  (graphql-core 3.2)
+        scalar.coerce_output_value = serialize  # type: ignore[attr-defined]  (3.3)
+    return schema
+
+
+@cache
+def snake_case(name: str) -> str:
+    return _CAMEL.sub("_", name).lower()
+
+
+def resolve_field(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
+    """Dispatch to ``RESOLVERS``; otherwise read the record's attribute or dict key."""
+    resolver = RESOLVERS.get((info.parent_type.name, info.field_name))
+    if resolver is not None:
+        return resolver(source, info.context, **arguments)
+    if isinstance(source, dict):
+        return source.get(info.field_name)
+    return getattr(source, snake_case(info.field_name), None)
+
+
+def resolve_type(value: Any, info: GraphQLResolveInfo, abstract_type: Any) -> str:
+    """The concrete GraphQL type of a component, space or author."""
+    if isinstance(value, Component):
+        return value.type_name
+    if isinstance(value, Person):
+        return value.kind
+    if isinstance(value, Space):
+        return resolve_spaces.SPACE_TYPENAME[value.kind]
+    raise TypeError(f"cannot resolve the GraphQL type of {type(value).__name__}")

@@ -1,0 +1,69 @@
+"""``participa simulator serve``: run the built-in Decidim simulator on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from participa.cli import app
+from participa.cli.common import echo
+from participa.errors import ConfigError
+
+sim_app = typer.Typer(
+    name="simulator",
+    help="A simulated Decidim GraphQL API (releases 0.27-0.30) for demos and tests.",
+    no_args_is_help=True,
+)
+app.add_typer(sim_app, name="simulator")
+
+
+def parse_now(text: str | None, timezone: str) -> datetime | None:
+    """``--now`` as an aware datetime (a naive value is read in the organization's zone)."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"expected an ISO 8601 date-time, got {text!r}", key="--now") from exc
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(timezone))
+
+
+@sim_app.command("serve")
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
+    release: Annotated[str, typer.Option(help="Decidim release: 0.27, 0.28, 0.29 or 0.30.")] = (
+        "0.29"),
+    seed: Annotated[int, typer.Option(help="World seed (same seed, same data).")] = 7,
+    scale: Annotated[str, typer.Option(help="tiny, small, medium or large.")] = "small",
+    rate_limit: Annotated[int | None, typer.Option(
+        "--rate-limit", help="Requests allowed per client per window (default: no limit).")] = None,
+    window: Annotated[float, typer.Option(help="Rate-limit window in seconds.")] = 60,
+    latency_ms: Annotated[float, typer.Option(help="Latency added to every request.")] = 0,
+    now: Annotated[str | None, typer.Option(
+        help="The world's 'now' (ISO 8601; default: the current time).")] = None,
+    timezone: Annotated[str, typer.Option(help="Organization time zone.")] = "America/Santiago",
+    duration: Annotated[float, typer.Option(
+        help="Stop after this many seconds (0: serve until Ctrl-C).")] = 0,
+) -> None:
+    """Serve the simulator and print its URL; Ctrl-C stops it."""
+    from connector.simulator import RELEASES, SCALES, Simulator
+
+    if release not in RELEASES:
+        raise ConfigError(f"unknown release {release!r}; choose one of {', '.join(RELEASES)}",
+                          key="--release")
+    if scale not in SCALES:
+        raise ConfigError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}",
+                          key="--scale")
+    simulator = Simulator(release=release, seed=seed, scale=scale,
+                          now=parse_now(now, timezone), timezone=timezone,
+                          requests_per_window=rate_limit, window_seconds=window,
+                          latency_ms=latency_ms, port=port)
+    with simulator:
+        echo(simulator.url or "")
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait(duration if duration > 0 else None)

@@ -1,0 +1,199 @@
+"""Writing normalized rows into the store (the pipeline's SQL, kept out of its control flow).
+
+Every function here runs inside the caller's transaction. ``stamp`` is the run's time as a
+UTC ``…Z`` string: it becomes ``last_seen_at`` of every row read, ``first_seen_at`` of new
+rows, and ``removed_at`` of rows found missing.
+
+Which items a component walk saw is kept in a connection-local TEMP table (never in the store
+file), so a walk of any size needs no Python memory and ``removed_at`` is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from sync.normalize import COUNTERS, Row, counters_of
+
+BATCH_SIZE = 200
+ITEM_TABLES = {"proposal": "proposals", "debate": "debates", "meeting": "meetings"}
+_SEEN_TABLE = "participa_walk_seen"
+
+
+def upsert_seen(
+    db: Database, table: str, rows: Sequence[Row], pk: tuple[str, ...], stamp: str
+) -> int:
+    """Upsert ``rows`` as seen at ``stamp`` (un-removing them); set ``first_seen_at`` if new."""
+    if not rows:
+        return 0
+    seen = [{**row, "last_seen_at": stamp, "removed_at": None} for row in rows]
+    db.table(table).upsert_all(seen, pk=pk, alter=True, batch_size=BATCH_SIZE)
+    for chunk in _chunks([row["id"] for row in rows]):
+        db.execute(
+            f"UPDATE {table} SET first_seen_at = ? WHERE instance = ? AND first_seen_at IS NULL "
+            f"AND id IN ({_marks(chunk)})",
+            [stamp, rows[0]["instance"], *chunk],
+        )
+    return len(rows)
+
+
+def record_counters(
+    db: Database, item_type: str, rows: Sequence[Row], observed_at: str, run_id: int
+) -> int:
+    """One ``counter_history`` row per item whose counters differ from its latest row."""
+    if not rows:
+        return 0
+    latest = _latest_counters(db, rows[0]["instance"], item_type, [r["id"] for r in rows])
+    history = [
+        {
+            "instance": row["instance"],
+            "item_type": item_type,
+            "item_id": row["id"],
+            "observed_at": observed_at,
+            **dict(zip(COUNTERS, counters_of(row), strict=True)),
+            "sync_run_id": run_id,
+        }
+        for row in rows
+        if latest.get(row["id"]) != counters_of(row)
+    ]
+    db.table("counter_history").upsert_all(
+        history, pk=("instance", "item_type", "item_id", "observed_at"), batch_size=BATCH_SIZE
+    )
+    return len(history)
+
+
+def _latest_counters(
+    db: Database, instance: str, item_type: str, ids: list[int]
+) -> dict[int, tuple[Any, ...]]:
+    latest: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunks(ids):
+        sql = f"""
+            SELECT h.item_id, {", ".join(f"h.{c}" for c in COUNTERS)}
+              FROM counter_history AS h
+             WHERE h.instance = ? AND h.item_type = ? AND h.item_id IN ({_marks(chunk)})
+               AND h.observed_at = (
+                   SELECT MAX(observed_at) FROM counter_history
+                    WHERE instance = h.instance AND item_type = h.item_type
+                      AND item_id = h.item_id)"""
+        for item_id, *values in db.execute(sql, [instance, item_type, *chunk]).fetchall():
+            latest[item_id] = tuple(values)
+    return latest
+
+
+def remove_missing_comments(
+    db: Database, instance: str, item_type: str, item_ids: list[int], kept: list[int], stamp: str
+) -> None:
+    """Comments of these items that the items no longer list get ``removed_at``."""
+    if not item_ids:
+        return
+    sql = (
+        f"UPDATE comments SET removed_at = ? WHERE instance = ? AND item_type = ? "
+        f"AND removed_at IS NULL AND item_id IN ({_marks(item_ids)})"
+    )
+    if kept:
+        sql += f" AND id NOT IN ({_marks(kept)})"
+    db.execute(sql, [stamp, instance, item_type, *item_ids, *kept])
+
+
+def mark_removed(db: Database, table: str, instance: str, keys: set[tuple[Any, ...]],
+                 key_columns: tuple[str, ...], stamp: str) -> int:
+    """Rows of ``instance`` in ``table`` whose key is not in ``keys`` get ``removed_at``."""
+    cols = ", ".join(key_columns)
+    rows = db.execute(
+        f"SELECT {cols} FROM {table} WHERE instance = ? AND removed_at IS NULL", [instance]
+    ).fetchall()
+    gone = [tuple(r) for r in rows if tuple(r) not in keys]
+    where = " AND ".join(f"{c} = ?" for c in key_columns)
+    for key in gone:
+        db.execute(
+            f"UPDATE {table} SET removed_at = ? WHERE instance = ? AND {where}",
+            [stamp, instance, *key],
+        )
+    return len(gone)
+
+
+def remove_items_of_components(db: Database, instance: str, stamp: str) -> None:
+    """Items and comments of components marked removed are removed with them."""
+    removed = (
+        "SELECT id FROM components WHERE instance = ? AND removed_at IS NOT NULL"
+    )
+    for table in (*ITEM_TABLES.values(), "comments"):
+        db.execute(
+            f"UPDATE {table} SET removed_at = ? WHERE instance = ? AND removed_at IS NULL "
+            f"AND component_id IN ({removed})",
+            [stamp, instance, instance],
+        )
+
+
+def start_walk_memory(db: Database, component_id: int) -> None:
+    db.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_SEEN_TABLE} "
+        "(component_id INTEGER, item_id INTEGER, PRIMARY KEY (component_id, item_id))"
+    )
+    db.execute(f"DELETE FROM temp.{_SEEN_TABLE} WHERE component_id = ?", [component_id])
+
+
+def remember_seen(db: Database, component_id: int, item_ids: list[int]) -> None:
+    db.conn.executemany(
+        f"INSERT OR IGNORE INTO temp.{_SEEN_TABLE} VALUES (?, ?)",
+        [(component_id, item_id) for item_id in item_ids],
+    )
+
+
+def remove_unseen_items(
+    db: Database, instance: str, item_type: str, component_id: int,
+    walk_started: str | None, stamp: str,
+) -> int:
+    """After a complete walk: items of the component it did not list get ``removed_at``.
+
+    ``walk_started`` is set when the walk began in an earlier (interrupted) run: items that
+    run saw carry a ``last_seen_at`` at or after it and are kept.
+    """
+    table = ITEM_TABLES[item_type]
+    sql = (
+        f"UPDATE {table} SET removed_at = ? WHERE instance = ? AND component_id = ? "
+        f"AND removed_at IS NULL AND id NOT IN "
+        f"(SELECT item_id FROM temp.{_SEEN_TABLE} WHERE component_id = ?)"
+    )
+    params: list[Any] = [stamp, instance, component_id, component_id]
+    if walk_started is not None:
+        sql += " AND (last_seen_at IS NULL OR last_seen_at < ?)"
+        params.append(walk_started)
+    removed = db.execute(sql, params).rowcount
+    db.execute(
+        f"UPDATE comments SET removed_at = ? WHERE instance = ? AND item_type = ? "
+        f"AND removed_at IS NULL AND item_id IN "
+        f"(SELECT id FROM {table} WHERE instance = ? AND removed_at IS NOT NULL)",
+        [stamp, instance, item_type, instance],
+    )
+    db.execute(f"DELETE FROM temp.{_SEEN_TABLE} WHERE component_id = ?", [component_id])
+    return removed
+
+
+def get_state(db: Database, instance: str, key: str) -> str | None:
+    row = db.execute(
+        "SELECT value FROM sync_state WHERE instance = ? AND key = ?", [instance, key]
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def set_state(db: Database, instance: str, key: str, value: str, stamp: str) -> None:
+    db.table("sync_state").upsert(
+        {"instance": instance, "key": key, "value": value, "updated_at": stamp},
+        pk=("instance", "key"),
+    )
+
+
+def delete_state(db: Database, instance: str, *keys: str) -> None:
+    for key in keys:
+        db.execute("DELETE FROM sync_state WHERE instance = ? AND key = ?", [instance, key])
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _chunks(values: list[Any], size: int = 500) -> list[list[Any]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]

@@ -1,0 +1,160 @@
+"""The SQLite store: opening it safely, its schema (tables, indexes, views) and metadata.
+
+``open_store(path)`` is the one way in: it creates the file with permissions 0600 when new,
+switches to WAL, applies pending migrations (``sync.migrations``) and (re)creates the indexes
+and the views reports read. Every SQLite problem on the way becomes a ``StoreError`` naming
+the file and what to do. The tables and views are documented in README.md (the contract).
+
+No foreign-key constraints are declared: rows come from a remote API that may list a comment
+before its item is visible, and ``removed_at`` (not deletion) records disappearance.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from participa import __version__ as PARTICIPA_VERSION
+from participa.errors import StoreError
+from sync.migrations import MIGRATIONS
+
+SCHEMA_VERSION = "1"
+BUSY_TIMEOUT_MS = 10_000
+
+#: (table, columns) pairs: the queries reports and the pipeline run.
+INDEXES: list[tuple[str, list[str]]] = [
+    ("spaces", ["published_at"]),
+    ("components", ["instance", "space_type", "space_id"]),
+    ("proposals", ["published_at"]),
+    ("proposals", ["instance", "component_id"]),
+    ("proposals", ["instance", "space_type", "space_id"]),
+    ("debates", ["published_at"]),
+    ("debates", ["instance", "component_id"]),
+    ("debates", ["instance", "space_type", "space_id"]),
+    ("meetings", ["published_at"]),
+    ("meetings", ["start_time"]),
+    ("meetings", ["instance", "component_id"]),
+    ("meetings", ["instance", "space_type", "space_id"]),
+    ("comments", ["published_at"]),
+    ("comments", ["instance", "item_type", "item_id"]),
+    ("comments", ["instance", "component_id"]),
+    ("item_departments", ["instance", "department"]),
+    ("sync_runs", ["instance", "started_at"]),
+]
+
+_ITEM_VIEW_ROWS = """
+SELECT instance, 'proposal' AS item_type, id, component_id, space_type, space_id, title,
+       published_at, author_key, comments_count, vote_count, endorsements_count, state,
+       withdrawn, answered_at, NULL AS type_of_meeting, NULL AS start_time, NULL AS end_time,
+       url, removed_at
+  FROM proposals
+UNION ALL
+SELECT instance, 'debate', id, component_id, space_type, space_id, title,
+       published_at, author_key, comments_count, NULL, NULL, NULL,
+       0, NULL, NULL, start_time, end_time,
+       url, removed_at
+  FROM debates
+UNION ALL
+SELECT instance, 'meeting', id, component_id, space_type, space_id, title,
+       published_at, author_key, comments_count, NULL, NULL, NULL,
+       withdrawn, NULL, type_of_meeting, start_time, end_time,
+       url, removed_at
+  FROM meetings
+"""
+
+_ITEM_DEPARTMENTS_VIEW = """
+SELECT DISTINCT instance, item_type, item_id, department FROM item_departments
+"""
+
+_COMMENTS_VIEW = """
+SELECT c.instance, c.id, c.item_type, c.item_id, c.parent_id, c.depth, c.published_at,
+       c.author_key,
+       COALESCE(i.space_type, c.space_type) AS space_type,
+       COALESCE(i.space_id, c.space_id) AS space_id,
+       COALESCE(c.removed_at, i.removed_at) AS removed_at
+  FROM comments AS c
+  LEFT JOIN v_items AS i
+    ON i.instance = c.instance AND i.item_type = c.item_type AND i.id = c.item_id
+"""
+
+#: name → SELECT; created in this order (``v_comments`` reads ``v_items``).
+VIEWS: dict[str, str] = {
+    "v_items": _ITEM_VIEW_ROWS,
+    "v_item_departments": _ITEM_DEPARTMENTS_VIEW,
+    "v_comments": _COMMENTS_VIEW,
+}
+
+
+def open_store(path: Path) -> Database:
+    """Open (creating if needed) the store at ``path`` with its schema up to date."""
+    path = Path(path)
+    _create_private_file(path)
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise StoreError(_explain(path, exc)) from None
+    try:
+        db = Database(conn)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA schema_version").fetchone()  # fails now if not a database
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.enable_wal()
+        ensure_schema(db)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StoreError(_explain(path, exc)) from None
+    return db
+
+
+def ensure_schema(db: Database) -> None:
+    """Apply pending migrations, then (re)create indexes and views; safe to re-run."""
+    MIGRATIONS.apply(db)
+    with db.atomic():
+        for table, columns in INDEXES:
+            db.table(table).create_index(columns, if_not_exists=True)
+        for name in VIEWS:
+            db.execute(f"DROP VIEW IF EXISTS {name}")
+        for name, select in VIEWS.items():
+            db.execute(f"CREATE VIEW {name} AS {select.strip()}")
+        db.table("store_meta").upsert_all(
+            [
+                {"key": "participa_version", "value": PARTICIPA_VERSION},
+                {"key": "schema_version", "value": SCHEMA_VERSION},
+            ],
+            pk="key",
+        )
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only, unless one exists already."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.is_dir():
+            raise StoreError(f"{path}: is a directory; set [store] path to a file") from None
+        return
+    except OSError as exc:
+        raise StoreError(
+            f"{path}: cannot create the store ({exc.strerror}); check that the folder "
+            "exists and is writable, or set [store] path"
+        ) from None
+    os.close(fd)
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> str:
+    text = str(exc)
+    lowered = text.lower()
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        hint = "the file is not a participa store or is damaged; restore it from a backup"
+    elif "readonly" in lowered or "read-only" in lowered:
+        hint = "the file or its folder is read-only; fix its permissions"
+    elif "unable to open" in lowered or "disk i/o" in lowered:
+        hint = "the file cannot be opened; check that it exists and is readable"
+    elif "locked" in lowered or "busy" in lowered:
+        hint = "another process is writing to it; try again when it finishes"
+    else:
+        hint = "check the file and its permissions"
+    return f"{path}: cannot use the SQLite store ({text}); {hint}"

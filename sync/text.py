@@ -1,0 +1,139 @@
+"""Text helpers for normalization (pure): locale choice, HTML → plain text, hashtags, UTC.
+
+- ``pick_text``: the configured locale, else any human translation (same language first),
+  else a machine translation; pseudo-locales such as ``machine_translations`` are ignored.
+- ``html_to_text``: Decidim HTML → plain text: block elements and ``<br>`` become line
+  breaks, entities are unescaped, ``<script>``/``<style>`` content is dropped.
+- ``render_gids``: Decidim stores hashtags and mentions as global ids inside text
+  (``gid://app/Decidim::Hashtag/3/_Name``, ``gid://app/Decidim::User/5``); hashtags become
+  ``#Name`` and mentions become ``@participante`` (no user ids in the store).
+- ``to_utc``: the server's ``2026-11-07T18:14:49-03:00`` → ``2026-11-07T21:14:49Z``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, tzinfo
+from html.parser import HTMLParser
+
+from connector.models import Translation
+
+_LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_HASHTAG_GID = re.compile(r"gid://[^/\s]+/Decidim::Hashtag/\d+/_?([^\W_]\w*)")
+_MENTION_GID = re.compile(r"gid://[^/\s]+/Decidim::(?:User|UserGroup)/\d+")
+_HASHTAG = re.compile(r"(?:^|(?<=\s))#([^\W_]\w*)")
+MENTION = "@participante"
+
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+    "nav", "ol", "p", "pre", "section", "table", "tr", "ul",
+})
+_DROPPED = frozenset({"script", "style", "template", "noscript"})
+
+
+def _language(locale: str) -> str:
+    return re.split(r"[-_]", locale, maxsplit=1)[0].lower()
+
+
+def pick_text(translations: Sequence[Translation], locale: str) -> str | None:
+    """The best translation's text for ``locale``; ``None`` when there is none."""
+    usable = [
+        t for t in translations if t.text and t.text.strip() and _LOCALE.match(t.locale)
+    ]
+    human = [t for t in usable if not t.machine_translated]
+    machine = [t for t in usable if t.machine_translated]
+    for group in (human, machine):
+        for match in (
+            lambda t: t.locale == locale,
+            lambda t: _language(t.locale) == _language(locale),
+            lambda t: True,
+        ):
+            found = next((t for t in group if match(t)), None)
+            if found is not None:
+                return found.text
+    return None
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._dropping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROPPED:
+            self._dropping += 1
+        elif tag == "br" or tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" or tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROPPED:
+            self._dropping = max(0, self._dropping - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._dropping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str | None) -> str | None:
+    """Plain text of ``html``: one line per block, spaces collapsed; ``None`` if empty."""
+    if html is None:
+        return None
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    text = "\n".join(line for line in lines if line)
+    return text or None
+
+
+def render_gids(text: str | None) -> str | None:
+    """Replace Decidim's hashtag and mention global ids by ``#Name`` and ``@participante``."""
+    if text is None:
+        return None
+    text = _HASHTAG_GID.sub(lambda m: f"#{m.group(1)}", text)
+    return _MENTION_GID.sub(MENTION, text)
+
+
+def plain(html: str | None) -> str | None:
+    """Stored plain text: gids rendered, HTML stripped."""
+    return html_to_text(render_gids(html))
+
+
+def hashtags(texts: Iterable[str | None]) -> list[str]:
+    """Hashtag names (without ``#``) in order of first use, from raw or plain text."""
+    found: dict[str, None] = {}
+    for text in texts:
+        rendered = plain(text) or ""
+        for name in _HASHTAG.findall(rendered):
+            found.setdefault(name, None)
+    return list(found)
+
+
+def to_utc(value: str | None, zone: tzinfo = UTC) -> str | None:
+    """ISO 8601 in UTC with ``Z``; naive values are read in ``zone``; ``None`` if unparsable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_date(value: str | None) -> str | None:
+    """A ``YYYY-MM-DD`` calendar date as given (the date part of a timestamp)."""
+    if not value:
+        return None
+    match = re.match(r"^\d{4}-\d{2}-\d{2}", value.strip())
+    return match.group(0) if match else None

@@ -1,0 +1,141 @@
+"""The store: file creation, permissions, schema, idempotence, errors, author keys."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from participa.errors import StoreError
+from sync.migrations import TABLES
+from sync.privacy import author_key, key_path, load_author_key
+from sync.store import VIEWS, ensure_schema, open_store
+
+VIEW_COLUMNS = {
+    "v_items": [
+        "instance", "item_type", "id", "component_id", "space_type", "space_id", "title",
+        "published_at", "author_key", "comments_count", "vote_count", "endorsements_count",
+        "state", "withdrawn", "answered_at", "type_of_meeting", "start_time", "end_time",
+        "url", "removed_at",
+    ],
+    "v_item_departments": ["instance", "item_type", "item_id", "department"],
+    "v_comments": [
+        "instance", "id", "item_type", "item_id", "parent_id", "depth", "published_at",
+        "author_key", "space_type", "space_id", "removed_at",
+    ],
+}
+
+
+def test_new_store_is_private_wal_and_complete(tmp_path):
+    path = tmp_path / "p.db"
+    db = open_store(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert set(TABLES) <= set(db.table_names())
+    for name, (columns, pk) in TABLES.items():
+        assert list(db[name].columns_dict) == list(columns), name
+        assert db[name].pks == pk, name
+    assert set(db.view_names()) == set(VIEWS)
+    for view, columns in VIEW_COLUMNS.items():
+        assert [c.name for c in db[view].columns] == columns
+    meta = {r["key"]: r["value"] for r in db["store_meta"].rows}
+    assert meta["schema_version"] == "1"
+
+
+def test_ensure_schema_and_reopen_are_idempotent(tmp_path):
+    path = tmp_path / "p.db"
+    db = open_store(path)
+    db["proposals"].insert({"instance": "x", "id": 1, "title": "t"})
+    ensure_schema(db)
+    ensure_schema(db)
+    db.close()
+    db = open_store(path)
+    assert db["proposals"].count == 1
+    assert db["_sqlite_migrations"].count == 1
+
+
+def test_indexes_exist(store):
+    indexed = {tuple(ix.columns) for ix in store["comments"].indexes}
+    assert ("instance", "item_type", "item_id") in indexed
+    assert ("published_at",) in {tuple(ix.columns) for ix in store["proposals"].indexes}
+
+
+def test_views_read_items_and_comments(store):
+    store["proposals"].insert(
+        {"instance": "v", "id": 1, "title": "P", "withdrawn": 0, "space_type": "assembly",
+         "space_id": 3, "removed_at": "2026-01-01T00:00:00Z"}
+    )
+    store["debates"].insert({"instance": "v", "id": 1, "title": "D"})
+    store["meetings"].insert({"instance": "v", "id": 2, "title": "M", "withdrawn": 1})
+    store["comments"].insert(
+        {"instance": "v", "id": 9, "item_type": "proposal", "item_id": 1, "depth": 0}
+    )
+    store["item_departments"].insert_all(
+        [
+            {"instance": "v", "item_type": "proposal", "item_id": 1, "department": "d",
+             "rule": "keyword:a"},
+            {"instance": "v", "item_type": "proposal", "item_id": 1, "department": "d",
+             "rule": "keyword:b"},
+        ]
+    )
+    items = {(r["item_type"], r["id"]): r for r in store["v_items"].rows}
+    assert set(items) == {("proposal", 1), ("debate", 1), ("meeting", 2)}
+    assert items[("debate", 1)]["withdrawn"] == 0
+    assert items[("meeting", 2)]["withdrawn"] == 1
+    (comment,) = store["v_comments"].rows
+    assert (comment["space_type"], comment["space_id"]) == ("assembly", 3)
+    assert comment["removed_at"] == "2026-01-01T00:00:00Z"  # its item was removed
+    assert store["v_item_departments"].count == 1
+
+
+@pytest.mark.parametrize("content", [b"this is not sqlite at all" * 100, b"SQLite format 3\0junk"])
+def test_not_a_database_is_a_store_error(tmp_path, content):
+    path = tmp_path / "bad.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="bad.db"):
+        open_store(path)
+
+
+def test_missing_folder_and_directory_are_store_errors(tmp_path):
+    with pytest.raises(StoreError, match="cannot create"):
+        open_store(tmp_path / "nope" / "p.db")
+    with pytest.raises(StoreError, match="directory"):
+        open_store(tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_read_only_store_is_a_store_error(tmp_path):
+    path = tmp_path / "p.db"
+    open_store(path).close()
+    for p in tmp_path.iterdir():
+        p.chmod(0o400)
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(StoreError, match="read-only|cannot"):
+            open_store(path)
+    finally:
+        tmp_path.chmod(0o700)
+
+
+def test_author_key_file_is_created_once_and_private(tmp_path):
+    store_path = tmp_path / "p.db"
+    secret = load_author_key(store_path)
+    assert len(secret) == 32
+    assert key_path(store_path).name == "p.db.key"
+    assert stat.S_IMODE(os.stat(key_path(store_path)).st_mode) == 0o600
+    assert load_author_key(store_path) == secret
+
+
+def test_damaged_author_key_is_a_store_error(tmp_path):
+    key_path(tmp_path / "p.db").write_bytes(b"short")
+    with pytest.raises(StoreError, match="32 bytes"):
+        load_author_key(tmp_path / "p.db")
+
+
+def test_author_key_is_keyed_typed_and_short():
+    k = author_key(b"s" * 32, "User", "7")
+    assert len(k) == 32 and int(k, 16) >= 0
+    assert k == author_key(b"s" * 32, "User", "7")
+    assert k != author_key(b"t" * 32, "User", "7")
+    assert k != author_key(b"s" * 32, "UserGroup", "7")
