@@ -7,14 +7,15 @@ place that turns one into a message and an exit code. Messages name the thing
     ParticipaError
     ├── ConfigError            the config file is missing, unreadable or invalid
     ├── ConnectorError         talking to a Decidim instance failed (has .instance)
-    │   ├── UnreachableError   connection refused, DNS failure, TLS failure, timeout (after retries)
+    │   ├── UnreachableError   refused, DNS, TLS failure or timeout (after retries)
     │   ├── ServerError        HTTP 5xx or unexpected 4xx (after retries for 5xx)
     │   ├── RateLimitedError   HTTP 429 persisted after all retries
     │   ├── ProtocolError      the answer is not GraphQL: HTML page, invalid JSON, cut short
-    │   ├── QueryError         GraphQL ``errors`` with no usable ``data`` (validation, complexity, ...)
+    │   ├── QueryError         GraphQL ``errors`` and no usable ``data`` (validation, complexity)
     │   └── PaginationError    a cursor repeated or a page contradicted the previous one
     ├── StoreError             the SQLite store cannot be opened, read or written
     │   └── LockedError        another participa process holds the store's sync lock
+    ├── StoppedError           a run was asked to stop (SIGTERM) and stopped at a safe point
     ├── ReportError            a report cannot be built or rendered (bad period, unknown department)
     └── DeliveryError          an e-mail digest could not be composed or delivered
 """
@@ -90,6 +91,12 @@ class StoreError(ParticipaError):
 
 class LockedError(StoreError):
     """Another participa process holds the store's sync lock."""
+
+
+class StoppedError(ParticipaError):
+    """A run was asked to stop (SIGTERM, Ctrl-C) and stopped after a committed page."""
+
+    exit_code = 130
 
 
 class ReportError(ParticipaError):

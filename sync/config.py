@@ -77,7 +77,9 @@ class InstanceConfig(_Model):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as 'America/Santiago'") from None
+            raise ValueError(
+                f"unknown time zone {v!r}; use an IANA name such as 'America/Santiago'"
+            ) from None
         return v
 
     @property

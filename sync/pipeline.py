@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from sqlite_utils import Database
 
 from connector.models import COMPONENT_KINDS, ComponentRef, Features, ItemPage, Space
-from participa.errors import StoreError
+from participa.errors import StoppedError, StoreError
 from sync import save
 from sync.config import DepartmentRule, InstanceConfig
 from sync.normalize import ITEM_TYPES, Context, Place, comment_rows, item_row, space_place
@@ -80,6 +80,7 @@ class _Run:
     now: Callable[[], datetime]
     full: bool
     progress: Progress
+    should_stop: Callable[[], bool] = lambda: False
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -100,11 +101,14 @@ def sync_instance(
     progress: Progress | None = None,
     retag: Retag | None = None,
     secret: bytes | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> SyncResult:
     """Sync one instance into ``db``; ``ParticipaError`` marks the run failed and propagates.
 
     ``full`` ignores saved cursors and re-walks every component from its first page.
     ``secret`` is the author-key secret (default: ``<store>.key`` beside the store).
+    ``should_stop`` is checked after every committed page; when it answers True the run is
+    marked failed and ``StoppedError`` raised (the next run resumes from the saved cursor).
     """
     ctx = Context(
         instance=instance_cfg.name,
@@ -116,7 +120,7 @@ def sync_instance(
     started = now()
     run = _Run(
         db, ctx, client, SyncResult(ctx.instance, 0, started), utc_stamp(started), now, full,
-        progress or (lambda _message: None),
+        progress or (lambda _message: None), should_stop,
     )
     run.result.run_id = _start_run(run)
     try:
@@ -189,6 +193,11 @@ def _walk_component(run: _Run, component: ComponentRef, place: Place, features: 
             _save_page(run, page, place, item_type)
             if page.has_next_page and page.end_cursor:
                 _set_state(run, cursor_key, page.end_cursor)
+        if run.should_stop():
+            raise StoppedError(
+                f"{run.ctx.instance}: sync stopped on request after component "
+                f"{component.id}'s saved page; the next run resumes there"
+            )
     with run.db.atomic():
         save.remove_unseen_items(
             run.db, run.ctx.instance, item_type, place.component_id, walk_started, run.stamp

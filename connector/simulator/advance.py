@@ -38,22 +38,21 @@ def advance_world(world: World, days: float, seed: int) -> World:
     ctx = _context(world, timeline)
     share = days / WINDOW_DAYS
     proposals, debates, meetings = _new_items(rng, ctx, world, share)
-    changed = {
-        "proposals": tuple(_evolve_proposal(rng, p, world, timeline, share)
-                           for p in world.proposals) + tuple(proposals),
-        "debates": tuple(replace(d, hidden=True) if rng.random() < 0.005 * share * 4 else d
-                         for d in world.debates) + tuple(debates),
-        "meetings": tuple(_evolve_meeting(rng, m, timeline) for m in world.meetings)
-        + tuple(meetings),
-    }
+    evolved_proposals = tuple(_evolve_proposal(rng, p, world, timeline, share)
+                              for p in world.proposals) + tuple(proposals)
+    evolved_debates = tuple(replace(d, hidden=True) if rng.random() < 0.02 * share else d
+                            for d in world.debates) + tuple(debates)
+    evolved_meetings = tuple(_evolve_meeting(rng, m, timeline)
+                             for m in world.meetings) + tuple(meetings)
     comments = [replace(c, hidden=True) if rng.random() < 0.003 else c for c in world.comments]
     targets = _targets(rng, ctx, world, {"proposal": proposals, "debate": debates,
                                          "meeting": meetings})
     drafts = draft_comments(rng, ctx, targets, max(1, round(len(world.comments) * share)),
                             timeline.now)
     first_comment = max((c.id for c in world.comments), default=0) + 1
-    return replace(world, now=timeline.now, comments=tuple(comments) + tuple(
-        number_comments(drafts, first_comment)), **changed)
+    return replace(world, now=timeline.now, proposals=evolved_proposals,
+                   debates=evolved_debates, meetings=evolved_meetings,
+                   comments=tuple(comments) + tuple(number_comments(drafts, first_comment)))
 
 
 def _context(world: World, timeline: Timeline) -> ItemContext:
@@ -77,14 +76,14 @@ def _new_items(rng: random.Random, ctx: ItemContext, world: World, share: float)
 
     proposals = number([
         draft_proposal(rng, ctx, comp, when()) for comp, _ in
-        spread(rng, *of_type(ctx, world.components, "Proposals"), count(world.proposals), [])
+        spread(rng, of_type(ctx, world.components, "Proposals"), count(world.proposals), [])
     ], Proposal, max(p.id for p in world.proposals) + 1)
     debates = number([
         draft_debate(rng, ctx, comp, when()) for comp, _ in
-        spread(rng, *of_type(ctx, world.components, "Debates"), count(world.debates), [])
+        spread(rng, of_type(ctx, world.components, "Debates"), count(world.debates), [])
     ], Debate, max(d.id for d in world.debates) + 1)
     meeting_drafts = []
-    for comp, _ in spread(rng, *of_type(ctx, world.components, "Meetings"),
+    for comp, _ in spread(rng, of_type(ctx, world.components, "Meetings"),
                           count(world.meetings), []):
         start = tl.shift(when(), timedelta(days=rng.randint(2, 28)))
         draft = draft_meeting(rng, ctx, comp, start.replace(minute=0, second=0))

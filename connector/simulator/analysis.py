@@ -11,6 +11,7 @@ field nesting; fragments add no depth.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from graphql import (
@@ -47,7 +48,7 @@ class QueryAnalyzer:
         return condition_type is not None and is_abstract_type(condition_type) and (
             self.schema.is_sub_type(condition_type, concrete))
 
-    def collect(self, selections: list[Any], concrete: Any,
+    def collect(self, selections: Sequence[Any], concrete: Any,
                 into: dict[str, list[FieldNode]], seen: frozenset[str] = frozenset()) -> None:
         """Fields that apply to ``concrete``, grouped by response key (fragments expanded)."""
         for selection in selections:
@@ -74,7 +75,7 @@ class QueryAnalyzer:
 
     # --- complexity -------------------------------------------------------------------------
 
-    def selection_complexity(self, selections: list[Any], parent: Any) -> int:
+    def selection_complexity(self, selections: Sequence[Any], parent: Any) -> int:
         best = 0
         for concrete in self._concrete_types(parent):
             fields: dict[str, list[FieldNode]] = {}

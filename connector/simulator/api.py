@@ -19,7 +19,7 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
-    execute,
+    execute_sync,
     parse,
 )
 
@@ -155,7 +155,7 @@ def handle_query(raw: bytes, schema: GraphQLSchema, queries: ParsedQueries,
 
 def _execute(schema: GraphQLSchema, document: DocumentNode, context: RequestContext,
              variables: dict[str, Any], operation_name: str | None) -> ApiResponse:
-    result = execute(
+    result = execute_sync(
         schema, document, context_value=context, variable_values=variables,
         operation_name=operation_name, field_resolver=resolve_field, type_resolver=resolve_type,
     )

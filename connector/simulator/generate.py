@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from connector.simulator.items import (
+    Candidates,
     ItemContext,
     draft_debate,
     draft_meeting,
@@ -85,7 +86,7 @@ def generate_world(seed: int, scale: str, now: datetime, *,
     )
 
 
-def of_type(ctx: ItemContext, components, type_name: str):
+def of_type(ctx: ItemContext, components, type_name: str) -> Candidates:
     """Components of a type, and draw weights: hidden ones (unpublished) get few items."""
     chosen = [c for c in components if c.type_name == type_name]
     return chosen, [1.0 if _published(ctx, c) else 0.15 for c in chosen]
@@ -101,7 +102,7 @@ def make_items(rng: random.Random, ctx: ItemContext, components, spec: Scale):
     tl = ctx.timeline
     boundaries: list[datetime | None] = list(tl.boundary_times())
     def placed(type_name: str, count: int, special: list[datetime | None]):
-        return spread(rng, *of_type(ctx, components, type_name), count, special)
+        return spread(rng, of_type(ctx, components, type_name), count, special)
 
     proposals = number([
         draft_proposal(rng, ctx, comp, when or tl.in_window(rng))

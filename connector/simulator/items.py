@@ -184,8 +184,12 @@ def meeting_start(rng: random.Random, tl: Timeline) -> datetime:
     return tl.local(day.replace(hour=hour, minute=0, second=0))
 
 
-def spread(rng: random.Random, components: list[Component], weights: list[float], count: int,
+Candidates = tuple[list[Component], list[float]]  # components and their draw weights
+
+
+def spread(rng: random.Random, candidates: Candidates, count: int,
            when: list[datetime | None]) -> list[tuple[Component, datetime | None]]:
     """``count`` (component, special time or None) pairs, components drawn by weight."""
+    components, weights = candidates
     chosen = rng.choices(components, weights, k=count)
     return [(c, when[i] if i < len(when) else None) for i, c in enumerate(chosen)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -104,10 +105,14 @@ def sort_records(records: list[Any], order: dict[str, str | None] | None,
             continue
         if direction.lower() not in ("asc", "desc"):
             raise ValueError(f"Direction {direction!r} is invalid")
-        key = keys[name]
-        ordered.sort(key=lambda r, key=key: _nulls_low(key(r)),
-                     reverse=direction.lower() == "desc")
+        ordered.sort(key=_sort_key(keys[name]), reverse=direction.lower() == "desc")
     return ordered
+
+
+def _sort_key(read: Callable[[Any], Any]) -> Callable[[Any], tuple[int, Any]]:
+    def key(record: Any) -> tuple[int, Any]:
+        return _nulls_low(read(record))
+    return key
 
 
 def _nulls_low(value: Any) -> tuple[int, Any]:

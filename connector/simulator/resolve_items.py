@@ -45,7 +45,10 @@ def _connection(kind: str):
 
 def _single(kind: str):
     def resolve(component: Component, ctx: RequestContext, id) -> Any:
-        return ctx.index.listed_item(kind, component.id, _int(id), ctx.release)
+        number = _int(id)
+        if number is None:
+            return None
+        return ctx.index.listed_item(kind, component.id, number, ctx.release)
     return resolve
 
 

@@ -47,7 +47,8 @@ def _spaces(ctx: RequestContext, kind: str, filter=None, order=None) -> list[Spa
 
 
 def _space_by_id(ctx: RequestContext, kind: str, space_id: Any) -> Space | None:
-    space = ctx.index.spaces.get((kind, _int(space_id)))
+    number = _int(space_id)
+    space = ctx.index.spaces.get((kind, number)) if number is not None else None
     return space if space is not None and space_listed(space) else None
 
 

@@ -38,8 +38,8 @@ def build_schema(release: str) -> GraphQLSchema:
     schema = build_graphql_schema(schema_sdl(release))
     for name, serialize in (("DateTime", _serialize_datetime), ("Date", _serialize_date)):
         scalar = schema.type_map[name]
-        scalar.serialize = serialize  # type: ignore[attr-defined]  (graphql-core 3.2)
-        scalar.coerce_output_value = serialize  # type: ignore[attr-defined]  (3.3)
+        setattr(scalar, "serialize", serialize)  # noqa: B010 - graphql-core 3.2 name
+        setattr(scalar, "coerce_output_value", serialize)  # noqa: B010 - 3.3 name
     return schema
 
 

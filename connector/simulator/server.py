@@ -171,7 +171,8 @@ class Simulator:
                                         name="decidim-simulator", daemon=True)
         self._thread.start()
         host, port = server.server_address[:2]
-        self.url = f"http://{host}:{port}/api"
+        host_text = host.decode() if isinstance(host, bytes) else str(host)
+        self.url = f"http://{host_text}:{port}/api"
         return self.url
 
     def stop(self) -> None:
@@ -214,27 +215,32 @@ class Simulator:
     # --- serving ----------------------------------------------------------------------------
 
     def _serve(self, handler: _Handler, body: bytes) -> None:
+        """Answer one request; it is logged before the answer leaves, so a client that has
+        its answer always finds the request in ``stats``/``requests``."""
         number = self.log.next_number()
         started = time.perf_counter()
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
         fault = self.faults.fault_for(number)
         path = handler.path.split("?", 1)[0]
-        status, kind = self._answer(handler, path, body, fault)
-        self.log.add(RequestRecord(number, handler.command, path, status, kind,
+        response, headers, kind = self._answer(handler, path, body, fault)
+        self.log.add(RequestRecord(number, handler.command, path,
+                                   None if response is None else response.status, kind,
                                    handler.client_address[0], time.perf_counter() - started))
-
-    def _answer(self, handler: _Handler, path: str, body: bytes,
-                fault: str | None) -> tuple[int | None, str | None]:
-        if fault == "reset":
+        if response is None:
             handler.reset()
-            return None, fault
+        else:
+            handler.send(response, headers)
+
+    def _answer(self, handler: _Handler, path: str, body: bytes, fault: str | None
+                ) -> tuple[ApiResponse | None, dict[str, str], str | None]:
+        """(response or None for a reset, extra headers, fault or "rate_limited")."""
+        if fault == "reset":
+            return None, {}, fault
         if fault in CANNED:
-            handler.send(CANNED[fault])
-            return CANNED[fault].status, fault
+            return CANNED[fault], {}, fault
         if self._limiter is not None and not self._limiter.allow(handler.client_address[0]):
-            handler.send(RETRY_LATER)
-            return 429, "rate_limited"
+            return RETRY_LATER, {}, "rate_limited"
         if fault == "timeout":
             time.sleep(self.timeout_seconds)
         response, headers = self._app(handler.command, path, body)
@@ -242,8 +248,7 @@ class Simulator:
             response = truncate(response)
         elif fault in ("partial", "null_nodes"):
             response = damage(response, fault)
-        handler.send(response, headers)
-        return response.status, fault
+        return response, headers, fault
 
     def _app(self, method: str, path: str, body: bytes) -> tuple[ApiResponse, dict[str, str]]:
         if path in ("/api", "/api/") and method == "POST":

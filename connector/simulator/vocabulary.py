@@ -90,7 +90,9 @@ def pick_themes(scale: str, count: int) -> list[tuple[Theme, int]]:
 def make_spaces(rng, timeline: Timeline, frame: Frame, picked, hidden: int):
     """Spaces, their categories, and each space's theme (published ones, then ``hidden``)."""
     counters = {"participatory_process": 0, "assembly": 0}
-    spaces, categories, theme_of = [], [], {}
+    spaces: list[Space] = []
+    categories: list[Named] = []
+    theme_of: dict[tuple[str, int], Theme] = {}
     extras = [(catalog.THEMES[0], -1), (catalog.THEMES[10], -2)][:hidden]
     for theme, edition in [*picked, *extras]:
         counters[theme.kind] += 1
@@ -126,7 +128,8 @@ def _space(rng, timeline: Timeline, frame: Frame, theme: Theme, edition: int, sp
     sector = rng.choice(catalog.SECTORS)
     is_process = theme.kind == "participatory_process"
     return Space(
-        kind=theme.kind, id=space_id, slug=theme.slug + suffix,
+        kind="participatory_process" if is_process else "assembly", id=space_id,
+        slug=theme.slug + suffix,
         hashtag=theme.hashtag if edition <= 0 else f"{theme.hashtag}{edition + 1}",
         title=es(title, machine_en=theme.title[1]),
         subtitle=es(theme.subtitle),
@@ -154,7 +157,7 @@ def make_components(rng, timeline: Timeline, spaces: list[Space],
     for i in range(extra_count):
         space = visible[i % len(visible)]
         plan[(space.kind, space.id)].append(EXTRAS[i % len(EXTRAS)])
-    components = []
+    components: list[Component] = []
     for space in spaces:
         for weight, (type_name, votes_hidden, published) in enumerate(plan[(space.kind, space.id)]):
             es_name, en_name = catalog.COMPONENT_NAMES[type_name]

@@ -7,10 +7,11 @@ aware and already in the organization's time zone, so they serialize with the ri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from connector.simulator.sdl import release_key
 
@@ -234,7 +235,11 @@ def meeting_listed(meeting: Meeting, release: str) -> bool:
     return not meeting.private or meeting.transparent
 
 
-ITEM_LISTED = {"proposal": proposal_listed, "debate": debate_listed, "meeting": meeting_listed}
+ITEM_LISTED: dict[str, Callable[[Any, str], bool]] = {
+    "proposal": proposal_listed,
+    "debate": debate_listed,
+    "meeting": meeting_listed,
+}
 ITEM_COMPONENT_TYPE: dict[str, ItemKind] = {
     "Proposals": "proposal",
     "Debates": "debate",

@@ -21,17 +21,20 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 # Command modules register themselves on `app` when imported.
-from participa.cli import common as _common  # noqa: E402,F401
 
-for _name in ("sync_cmd", "demo_cmd", "departments_cmd", "report_cmd", "digest_cmd", "ops_cmd", "simulator_cmd"):
-    try:
-        __import__(f"participa.cli.{_name}")
-    except ModuleNotFoundError as _exc:  # a module not written yet
-        if _exc.name != f"participa.cli.{_name}":
-            raise
+from participa.cli import (  # noqa: E402,F401
+    demo_cmd,
+    departments_cmd,
+    digest_cmd,
+    ops_cmd,
+    report_cmd,
+    simulator_cmd,
+    sync_cmd,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

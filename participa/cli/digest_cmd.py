@@ -8,6 +8,7 @@ One failed digest does not stop the others; the exit code is 1 when any failed.
 from __future__ import annotations
 
 import webbrowser
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -20,9 +21,10 @@ from participa.cli.common import ConfigOption, echo, get_config, warn
 from participa.errors import ConfigError, ParticipaError, ReportError
 from reports import ledger
 from reports.api import choose_period, load_digest
-from reports.delivery import Outcome, Outgoing, dispatch, dry_run, smtp_transport
+from reports.delivery import Outcome, Outgoing, Transport, dispatch, dry_run, smtp_transport
 from reports.mail import digest_email, eml_filename, html_with_files
 from sync.config import Config, DigestConfig, EmailConfig, InstanceConfig
+from sync.lock import store_lock
 from sync.store import open_store
 
 digest_app = typer.Typer(
@@ -65,26 +67,57 @@ def send_command(
 ) -> None:
     """Send each configured digest for the week, once (see `participa digest status`)."""
     cfg = get_config(config)
-    email = require_email(cfg)
-    moment = parse_now(now)
-    transport = None if dry_run_ else smtp_transport(email, smtp_password(email))
-    db = open_store(cfg.store.path)
-    failed = 0
-    for entry in select_digests(email, digest):
-        try:
-            out = outgoing(cfg, entry, db, week, moment)
-            if transport is None:
-                outcome = dry_run(db, out, email=email, outbox=outbox, now=moment)
-            else:
-                outcome = dispatch(
-                    db, out, email=email, transport=transport, now=moment, resend=resend
-                )
-        except ParticipaError as exc:
-            outcome = Outcome(entry.name, "failed", str(exc))
-        failed += outcome.status == "failed"
-        report_outcome(outcome, email)
-    if failed:
+    outcomes = send_digests(
+        cfg, now=parse_now(now), week=week, names=digest,
+        outbox=outbox if dry_run_ else None, resend=resend,
+        on_outcome=lambda outcome: report_outcome(outcome, require_email(cfg)),
+    )
+    if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(1)
+
+
+def send_digests(
+    cfg: Config,
+    *,
+    now: datetime,
+    week: str | None = None,
+    names: list[str] | None = None,
+    outbox: Path | None = None,
+    resend: bool = False,
+    on_outcome: Callable[[Outcome], None] = lambda _outcome: None,
+) -> list[Outcome]:
+    """Send (or, with ``outbox``, write as .eml) every selected digest, under the digest lock.
+
+    Both ``participa digest send`` and the scheduler's digest job call this. One failed digest
+    does not stop the others; the ledger makes a second call for the same period a no-op.
+    """
+    email = require_email(cfg)
+    transport = None if outbox is not None else smtp_transport(email, smtp_password(email))
+    outcomes: list[Outcome] = []
+    with store_lock(cfg.store.path, job="digest", timeout=cfg.schedule.lock_timeout_seconds):
+        db = open_store(cfg.store.path)
+        try:
+            for entry in select_digests(email, names):
+                outcome = _send_one(cfg, entry, db, week, now, transport, outbox, resend)
+                outcomes.append(outcome)
+                on_outcome(outcome)
+        finally:
+            db.close()
+    return outcomes
+
+
+def _send_one(
+    cfg: Config, entry: DigestConfig, db: Database, week: str | None, now: datetime,
+    transport: Transport | None, outbox: Path | None, resend: bool,
+) -> Outcome:
+    email = require_email(cfg)
+    try:
+        out = outgoing(cfg, entry, db, week, now)
+        if transport is None:
+            return dry_run(db, out, email=email, outbox=outbox or Path("outbox"), now=now)
+        return dispatch(db, out, email=email, transport=transport, now=now, resend=resend)
+    except ParticipaError as exc:
+        return Outcome(entry.name, "failed", str(exc))
 
 
 @digest_app.command("preview")

@@ -8,7 +8,6 @@ under the ``digest`` lock; both are handed to ``sync.scheduler.build_daemon`` as
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import os
@@ -29,10 +28,8 @@ from participa.cli.common import ConfigOption, echo, get_config
 from participa.cli.status_view import render_status, status_dict
 from participa.errors import ConfigError, DeliveryError, ParticipaError, StoreError
 from sync.config import Config, find_config, load_config
-from sync.lock import store_lock
 from sync.scheduler import JobFunction, build_daemon, format_json, format_text
 from sync.status import compute_status, read_snapshot
-from sync.store import open_store
 
 config_app = typer.Typer(help="Check the configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -95,10 +92,7 @@ def run_sync_job(cfg: Config, *, should_stop: Callable[[], bool]) -> dict[str, A
     """``participa sync`` for every instance; counts summed; raises if any instance failed."""
     from participa.cli import sync_cmd
 
-    options: dict[str, Any] = {}
-    if "should_stop" in inspect.signature(sync_cmd.sync_config).parameters:
-        options["should_stop"] = should_stop  # TODO(lead): drop the check once it is wired
-    results, failures = sync_cmd.sync_config(cfg, cfg.instances, **options)
+    results, failures = sync_cmd.sync_config(cfg, cfg.instances, should_stop=should_stop)
     counts: dict[str, Any] = {"instances": len(results), "requests": 0}
     for result in results:
         counts["requests"] += result.requests
@@ -112,26 +106,12 @@ def run_sync_job(cfg: Config, *, should_stop: Callable[[], bool]) -> dict[str, A
 def run_digest_job(cfg: Config, *, now: datetime) -> dict[str, Any]:
     """``participa digest send`` for every configured digest (the ledger sends each once)."""
     from participa.cli import digest_cmd
-    from reports.delivery import Outcome, dispatch, smtp_transport
 
-    email = digest_cmd.require_email(cfg)
-    transport = smtp_transport(email, digest_cmd.smtp_password(email))
-    counts = {"sent": 0, "skipped": 0, "failed": 0}
-    errors = []
-    with store_lock(cfg.store.path, job="digest", timeout=cfg.schedule.lock_timeout_seconds):
-        db = open_store(cfg.store.path)
-        try:
-            for entry in email.digests:
-                try:
-                    out = digest_cmd.outgoing(cfg, entry, db, None, now)
-                    outcome = dispatch(db, out, email=email, transport=transport, now=now)
-                except ParticipaError as exc:
-                    outcome = Outcome(entry.name, "failed", str(exc))
-                counts[outcome.status] = counts.get(outcome.status, 0) + 1
-                if outcome.status == "failed":
-                    errors.append(f"{entry.name}: {outcome.detail}")
-        finally:
-            db.close()
+    outcomes = digest_cmd.send_digests(cfg, now=now)
+    counts: dict[str, Any] = {"sent": 0, "skipped": 0, "failed": 0}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    errors = [f"{o.digest}: {o.detail}" for o in outcomes if o.status == "failed"]
     if errors:
         raise DeliveryError("; ".join(errors))
     return counts

@@ -83,21 +83,24 @@ def sync_config(
     client_options: dict[str, object] | None = None,
     progress: Callable[[str], None] | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> tuple[list[SyncResult], list[ParticipaError]]:
     """Sync ``instances`` one after the other into the config's store, under the store lock."""
     results: list[SyncResult] = []
     failures: list[ParticipaError] = []
     retag = _department_retag()
-    with store_lock(config.store.path):
+    with store_lock(config.store.path, timeout=config.schedule.lock_timeout_seconds):
         db = open_store(config.store.path)
         try:
             for inst in instances:
+                if should_stop():
+                    break
                 say = (lambda m, n=inst.name: progress(f"{n}: {m}")) if progress else None
                 try:
                     with DecidimClient.from_config(inst, **(client_options or {})) as client:
                         results.append(sync_instance(
                             db, inst, client, rules=config.departments, now=now, full=full,
-                            progress=say, retag=retag,
+                            progress=say, retag=retag, should_stop=should_stop,
                         ))
                 except ParticipaError as exc:
                     failures.append(_named(exc, inst.name))

@@ -96,10 +96,12 @@ def test_unpublished_and_private_spaces_are_not_listed(http, sims, small_world):
 
 def test_unpublished_components_are_not_listed_nor_reachable(http, sims, small_world):
     visible = {c.id for c in small_world.visible_components()}
-    listed = data(http, sims["0.29"], "{ participatoryProcesses { components { id } } "
-                                      "assemblies { components { id } } }")
-    ids = {int(c["id"]) for group in listed.values() for s in group for c in s["components"]}
-    assert ids == visible
+    listed = data(http, sims["0.29"], "{ participatoryProcesses { components { id __typename } }"
+                                      " assemblies { components { id __typename } } }")
+    components = [c for group in listed.values() for s in group for c in s["components"]]
+    assert {int(c["id"]) for c in components} == visible
+    assert {c["__typename"] for c in components} == {
+        "Proposals", "Debates", "Meetings", "Pages", "Blogs", "Budgets", "Surveys", "Component"}
     unpublished = [c for c in small_world.components if c.published_at is None]
     assert unpublished
     for component in unpublished:
