@@ -12,12 +12,11 @@ from reports.charts import bar_chart_png, data_uri
 from reports.digest import build_digest
 from reports.model import Digest, DigestOptions, StoreRows
 from reports.period import Period
-from reports.read import V_SPACES_SQL, read_rows
+from reports.read import read_rows
 from reports.render import FORMATS, chart_pngs, render
 
 __all__ = [
     "FORMATS",
-    "V_SPACES_SQL",
     "Digest",
     "DigestOptions",
     "Period",

@@ -71,6 +71,9 @@ def build_digest(
     def section_of(keep: Callable[[frozenset[str]], bool]) -> Section:
         return build_section(narrow(everything, tags, keep), period, options, history)
 
+    if options.departments_filtered:  # only the chosen departments, overall figures included
+        chosen = frozenset(slug for slug, _name in departments)
+        everything = narrow(everything, tags, lambda found: bool(found & chosen))
     return Digest(
         instance=instance,
         period=period,

@@ -1,8 +1,7 @@
 """The thin reader: SQL over the store's documented views → plain rows (``StoreRows``).
 
-Reports read ``v_items``, ``v_comments``, ``v_item_departments``, ``counter_history`` and
-``v_spaces``. ``v_spaces`` is proposed to the store (``V_SPACES_SQL``); until the store
-creates it, the reader inlines the same SELECT as a CTE, so it never writes to the database.
+Reports read ``v_spaces``, ``v_items``, ``v_comments``, ``v_item_departments`` and
+``counter_history`` (all documented in the README); they never write to the database.
 """
 
 from __future__ import annotations
@@ -16,12 +15,7 @@ from sqlite_utils import Database
 from participa.errors import StoreError
 from reports.model import StoreRows
 
-REQUIRED_VIEWS = ("v_items", "v_comments", "v_item_departments")
-
-#: Proposed README view ``v_spaces``: one row per participatory space.
-V_SPACES_SQL = """
-SELECT instance, type, id, slug, title, published_at, url, removed_at FROM spaces
-"""
+REQUIRED_VIEWS = ("v_spaces", "v_items", "v_comments", "v_item_departments")
 
 _ITEMS = "SELECT * FROM v_items WHERE instance = ?"
 _COMMENTS = """
@@ -47,16 +41,11 @@ def read_rows(db: Database, instance: str, since: date) -> StoreRows:
             f"the store has no view {', '.join(missing)}; it was not created by participa "
             "or is from an older version: run 'participa sync' to update it"
         )
-    spaces_sql = (
-        _SPACES
-        if "v_spaces" in db.view_names()
-        else (f"WITH v_spaces AS ({V_SPACES_SQL.strip()}) {_SPACES}")
-    )
     return StoreRows(
         items=_query(db, _ITEMS, instance),
         comments=_query(db, _COMMENTS, instance, since.isoformat()),
         tags=_query(db, _TAGS, instance),
-        spaces=_query(db, spaces_sql, instance),
+        spaces=_query(db, _SPACES, instance),
         counters=_query(db, _COUNTERS, instance),
     )
 

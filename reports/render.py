@@ -152,7 +152,8 @@ def totals_rows(section: Section, m: Messages) -> list[list[str]]:
 def department_rows(digest: Digest, m: Messages) -> list[list[str]]:
     """[department, new contributions, comments, participants], then the untagged bucket."""
     named = [(d.name, d.section.totals) for d in digest.departments]
-    named.append((m.t("untagged"), digest.untagged.totals))
+    if not digest.options.departments_filtered:
+        named.append((m.t("untagged"), digest.untagged.totals))
     return [
         [
             name,

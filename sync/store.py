@@ -82,6 +82,9 @@ SELECT c.instance, c.id, c.item_type, c.item_id, c.parent_id, c.depth, c.publish
 
 #: name → SELECT; created in this order (``v_comments`` reads ``v_items``).
 VIEWS: dict[str, str] = {
+    "v_spaces": """
+SELECT instance, type, id, slug, title, published_at, url, removed_at FROM spaces
+""",
     "v_items": _ITEM_VIEW_ROWS,
     "v_item_departments": _ITEM_DEPARTMENTS_VIEW,
     "v_comments": _COMMENTS_VIEW,

@@ -198,7 +198,7 @@ def test_html_to_file_with_department_filter(filled, run_cli, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "&lt;b&gt;" in html and "<b>" not in html
     assert "Dirección de la Mujer" in html and "Departamento sin actividad" not in html
-    assert "toda la instancia" in html
+    assert "los departamentos elegidos" in html and "Sin departamento" not in html
 
 
 def test_csv_and_markdown_and_english(filled, run_cli):

@@ -289,3 +289,20 @@ def test_partial_period_is_flagged():
     p = iso_week("2026-W48", TZ)
     assert build_digest(rows, p, [], DigestOptions(), NOW, "x").partial is True
     assert digest().partial is False
+
+
+def test_a_digest_restricted_to_departments_counts_only_their_items():
+    tagged, other = proposal(1, local(day(1))), proposal(2, local(day(2)))
+    rows = StoreRows(
+        (tagged, other),
+        (comment(10, ("proposal", 1), local(day(2))), comment(11, ("proposal", 2), local(day(2)))),
+        (tag("proposal", 1, "mujeres"),),
+        (),
+        (),
+    )
+    d = build_digest(
+        rows, W47, [("mujeres", "Mujeres")], DigestOptions(departments_filtered=True), NOW, "v"
+    )
+    assert d.overall.totals.new_proposals == 1 and d.overall.totals.new_comments == 1
+    assert [x.slug for x in d.departments] == ["mujeres"]
+    assert d.trend[-1].totals.new_proposals == 1

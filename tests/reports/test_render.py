@@ -120,7 +120,7 @@ def test_catalogs_have_the_same_keys():
 def test_every_format_renders_an_empty_filtered_digest():
     d = sample_digest(departments_filtered=True)
     for fmt in ("text", "markdown", "html"):
-        assert "toda la instancia" in render(d, fmt)
+        assert "departamentos elegidos" in render(d, fmt)
 
 
 def test_user_templates_dir_overrides_ours(tmp_path, digest):
