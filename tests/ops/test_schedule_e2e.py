@@ -99,7 +99,8 @@ def test_scheduled_sync_and_digest_once(tmp_path, decidim_url, smtp):
     deadline = time.monotonic() + 25
     while time.monotonic() < deadline:
         done = [r for r in records if r.job == "digest" and r.status in ("ok", "failed")]
-        if len(done) >= 2:
+        synced = [r for r in records if r.job == "sync" and r.status in ("ok", "failed")]
+        if len(done) >= 2 and synced:
             break
         time.sleep(0.2)
     daemon.request_stop()
