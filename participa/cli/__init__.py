@@ -13,6 +13,14 @@ from collections.abc import Sequence
 import click
 import typer
 
+try:  # typer >= 0.29 vendors its own click; catch both copies' exceptions
+    from typer._click import exceptions as _typer_click
+except ImportError:  # pragma: no cover - older typer uses click itself
+    _typer_click = click.exceptions
+
+_CLICK_ERRORS = (click.exceptions.ClickException, _typer_click.ClickException)
+_ABORTS = (click.exceptions.Abort, typer.Abort)
+
 from participa.errors import ParticipaError
 
 app = typer.Typer(
@@ -49,10 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParticipaError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except click.exceptions.Abort:
+    except _ABORTS:
         print("Interrumpido.", file=sys.stderr)
         return 130
-    except click.exceptions.ClickException as exc:
+    except _CLICK_ERRORS as exc:
         exc.show()
         return exc.exit_code
     except KeyboardInterrupt:

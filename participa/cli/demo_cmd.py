@@ -22,7 +22,10 @@ from participa.cli import app
 from participa.cli.common import echo, is_tty, warn
 from participa.cli.sync_cmd import format_int, lang, summary_line, sync_config
 from participa.errors import ConfigError, ParticipaError
-from sync.config import load_config
+from reports.api import load_digest, write_digest_html
+from reports.render import render
+from reports.period import last_complete_week
+from sync.config import Config, load_config
 from sync.store import open_store
 
 DEMO_ZONE = ZoneInfo("America/Santiago")
@@ -43,6 +46,7 @@ _TEXT = {
         "config": "Configuración: {path}",
         "store": "Almacén: {path}",
         "stopped": "Simulador detenido.",
+        "digest": "Resumen de la semana {week}: {path}",
     },
     "en": {
         "started": "Decidim {release} simulator at {url} (seed {seed})",
@@ -50,6 +54,7 @@ _TEXT = {
         "config": "Config: {path}",
         "store": "Store: {path}",
         "stopped": "Simulator stopped.",
+        "digest": "Digest of week {week}: {path}",
     },
 }
 
@@ -157,9 +162,26 @@ def demo_cmd(
     for result in results:
         echo(summary_line(result, lang()))
     _print_counts(config.store.path, text)
+    digest_path = _write_digest(config, present, directory / "digest.html")
     echo(text["config"].format(path=config_path))
     echo(text["store"].format(path=config.store.path))
+    echo(text["digest"].format(week=last_complete_week(present, DEMO_ZONE.key).label,
+                               path=digest_path))
     echo(text["stopped"])
+
+
+def _write_digest(config: Config, present: datetime, path: Path) -> Path:
+    """The last complete week's HTML digest, as a municipal user would receive it; its
+    summary (the text format's first block) is printed too."""
+    db = open_store(config.store.path)
+    try:
+        instance = config.instances[0]
+        digest = load_digest(db, instance, config, present)
+        summary = render(digest, "text", lang=lang()).split("\n\n")[:2]
+        echo("\n" + "\n\n".join(summary) + "\n")
+        return write_digest_html(db, instance, config, present, path)
+    finally:
+        db.close()
 
 
 def _print_counts(store_path: Path, text: dict[str, str]) -> None:
