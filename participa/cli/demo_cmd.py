@@ -23,8 +23,8 @@ from participa.cli.common import echo, is_tty, warn
 from participa.cli.sync_cmd import format_int, lang, summary_line, sync_config
 from participa.errors import ConfigError, ParticipaError
 from reports.api import load_digest, write_digest_html
-from reports.render import render
 from reports.period import last_complete_week
+from reports.render import render
 from sync.config import Config, load_config
 from sync.store import open_store
 
