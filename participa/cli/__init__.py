@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import click
 import typer
 
+from participa.errors import ParticipaError
+
 try:  # typer >= 0.29 vendors its own click; catch both copies' exceptions
     from typer._click import exceptions as _typer_click
 except ImportError:  # pragma: no cover - older typer uses click itself
@@ -20,8 +22,6 @@ except ImportError:  # pragma: no cover - older typer uses click itself
 
 _CLICK_ERRORS = (click.exceptions.ClickException, _typer_click.ClickException)
 _ABORTS = (click.exceptions.Abort, typer.Abort)
-
-from participa.errors import ParticipaError
 
 app = typer.Typer(
     name="participa",
