@@ -53,10 +53,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "top_supported": "Lo que gana apoyo",
         "top_commented": "Lo más comentado en el período",
         "nothing": "Nada que mostrar en este período.",
-        "votes": "{n} apoyos",
-        "endorsements": "{n} adhesiones",
-        "comments": "{n} comentarios",
-        "comments_in_period": "{n} comentarios en el período",
+        "votes": "{n} apoyo|{n} apoyos",
+        "endorsements": "{n} adhesión|{n} adhesiones",
+        "comments": "{n} comentario|{n} comentarios",
+        "comments_in_period": "{n} comentario en el período|{n} comentarios en el período",
         "upcoming": "Próximos encuentros (hasta el {date})",
         "upcoming_none": "No hay encuentros programados.",
         "upcoming_more": "y {n} más.",
@@ -120,10 +120,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "top_supported": "Gaining support",
         "top_commented": "Most commented in the period",
         "nothing": "Nothing to show for this period.",
-        "votes": "{n} votes",
-        "endorsements": "{n} endorsements",
-        "comments": "{n} comments",
-        "comments_in_period": "{n} comments in the period",
+        "votes": "{n} vote|{n} votes",
+        "endorsements": "{n} endorsement|{n} endorsements",
+        "comments": "{n} comment|{n} comments",
+        "comments_in_period": "{n} comment in the period|{n} comments in the period",
         "upcoming": "Upcoming meetings (until {date})",
         "upcoming_none": "No meetings scheduled.",
         "upcoming_more": "and {n} more.",
@@ -174,10 +174,15 @@ class Messages:
         return LOCALES[self.lang]
 
     def t(self, key: str, **values: object) -> str:
+        """The message ``key`` filled with ``values``; ``"one|many"`` entries pick by ``n``."""
         try:
-            return CATALOG[self.lang][key].format(**values)
+            template = CATALOG[self.lang][key]
         except KeyError as exc:
             raise ReportError(f"message catalog {self.lang!r}: no entry for {exc}") from None
+        if "|" in template:
+            one, many = template.split("|", 1)
+            template = one if str(values.get("n")) == "1" else many
+        return template.format(**values)
 
     def number(self, value: int | None) -> str:
         return self.t("no_data") if value is None else format_decimal(value, locale=self.locale)

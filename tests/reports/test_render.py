@@ -152,3 +152,12 @@ def test_unknown_format_and_language_are_report_errors(digest):
         render(digest, "pdf")
     with pytest.raises(ReportError, match="--lang"):
         render(digest, "text", lang="fr")
+
+
+def test_counts_of_one_are_singular():
+    from reports.i18n import Messages
+
+    es, en = Messages("es", "America/Santiago"), Messages("en", "America/Santiago")
+    assert es.t("votes", n="1") == "1 apoyo" and es.t("votes", n="2") == "2 apoyos"
+    assert es.t("endorsements", n="1") == "1 adhesión"
+    assert en.t("comments", n="1") == "1 comment" and en.t("comments", n="0") == "0 comments"
