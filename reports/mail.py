@@ -51,19 +51,6 @@ _SAFE_TOKEN = re.compile(r"[^A-Za-z0-9._-]+")
 #: (inline styles cannot hold media queries; Gmail, Apple Mail and phone clients apply it,
 #: Outlook desktop ignores it). Without it the four-column tables, whose numeric cells do not
 #: wrap, push a 360 px screen into horizontal scrolling. Belongs in templates/_digest.css.
-PHONE_CSS = """<style>
-@media only screen and (max-width: 480px) {
-  .th-num, .td-num { white-space: normal !important; }
-  .th, .th-num, .td, .td-num { padding: 5px 3px !important; }
-  .grid { font-size: 13px !important; }
-  .outer-cell { padding: 0 !important; }
-  .page, .header { border-radius: 0 !important; }
-  .header { padding: 16px 10px 12px 10px !important; }
-  .block { padding: 14px 10px !important; }
-  .footer { padding: 14px 10px 18px 10px !important; }
-}
-</style>
-"""
 
 
 @dataclass(frozen=True)
@@ -246,12 +233,9 @@ def digest_email(
 
 
 def email_html(html: str) -> str:
-    """The report's HTML made for mail clients: CSS inlined, phone adjustments in the head."""
-    inlined = inline_css(html)
-    head_end = inlined.lower().find("</head>")
-    if head_end == -1:
-        return inlined
-    return inlined[:head_end] + PHONE_CSS + inlined[head_end:]
+    """The report's HTML made for mail clients: CSS inlined into ``style`` attributes; the
+    template's phone ``@media`` block stays in the head (mail clients that honour it)."""
+    return inline_css(html)
 
 
 def html_with_files(content: DigestEmail, stem: str) -> tuple[str, dict[str, bytes]]:
