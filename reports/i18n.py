@@ -198,7 +198,8 @@ class Messages:
         delta = self.signed(now - before)
         if before == 0:
             return delta
-        return f"{delta} ({format_percent((now - before) / before, locale=self.locale)})"
+        share = format_percent(abs(now - before) / before, locale=self.locale)
+        return f"{delta} ({'−' if now < before else '+'}{share})"
 
     def date(self, day: dt.date, form: str = "long") -> str:
         return format_date(day, form, locale=self.locale)
