@@ -21,6 +21,7 @@ from participa.errors import ParticipaError
 from sync.config import Config, InstanceConfig
 from sync.lock import store_lock
 from sync.pipeline import Retag, SyncResult, sync_instance
+from sync.retention import apply_retention
 from sync.store import open_store
 
 _SUMMARY = {
@@ -104,6 +105,8 @@ def sync_config(
                         ))
                 except ParticipaError as exc:
                     failures.append(_named(exc, inst.name))
+            if config.schedule.retention_days and results:
+                apply_retention(db, now=now(), days=config.schedule.retention_days)
         finally:
             db.close()
     return results, failures
