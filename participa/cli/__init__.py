@@ -15,12 +15,13 @@ import typer
 
 from participa.errors import ParticipaError
 
+_CLICK_ERRORS: tuple[type[Exception], ...] = (click.exceptions.ClickException,)
 try:  # typer >= 0.29 vendors its own click; catch both copies' exceptions
-    from typer._click import exceptions as _typer_click
-except ImportError:  # pragma: no cover - older typer uses click itself
-    _typer_click = click.exceptions
+    from typer._click.exceptions import ClickException as _TyperClickException
 
-_CLICK_ERRORS = (click.exceptions.ClickException, _typer_click.ClickException)
+    _CLICK_ERRORS += (_TyperClickException,)
+except ImportError:  # pragma: no cover - older typer uses click itself
+    pass
 _ABORTS = (click.exceptions.Abort, typer.Abort)
 
 app = typer.Typer(
@@ -61,8 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Interrumpido.", file=sys.stderr)
         return 130
     except _CLICK_ERRORS as exc:
-        exc.show()
-        return exc.exit_code
+        exc.show()  # type: ignore[attr-defined]  # click's and typer's ClickException
+        return int(exc.exit_code)  # type: ignore[attr-defined]
     except KeyboardInterrupt:
         print("Interrumpido.", file=sys.stderr)
         return 130
