@@ -19,7 +19,8 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import date
 from types import TracebackType
 from typing import Any, Protocol
@@ -42,6 +43,7 @@ from connector.models import (
     Space,
     SpaceKind,
 )
+from connector.planning import RequestPlanner, Slot, Walk
 from connector.throttle import Throttle
 from connector.transport import GraphQLTransport
 from participa.errors import PaginationError, ProtocolError, QueryError
@@ -94,9 +96,11 @@ class DecidimClient:
     ):
         self.url = url
         self.instance = instance
-        self.max_concurrency = max_concurrency  # requests are sequential for now
+        self.max_concurrency = max(1, max_concurrency)  # requests in flight at once
         self.warnings: list[str] = []
         self.null_nodes = 0
+        #: answers that carried GraphQL ``errors`` beside the data kept (nodes may be missing)
+        self.partial_answers = 0
         self.server_version: str | None = None
         self._requests: dict[str, GraphQLRequest] = {}
         self._http = GraphQLTransport(
@@ -222,6 +226,88 @@ class DecidimClient:
             if not page.has_next_page:
                 return
 
+    def iter_component_pages(
+        self,
+        components: Iterable[ComponentRef],
+        features: Features,
+        cursors: Mapping[str, str | None] | None = None,
+        *,
+        published_since: Mapping[str, date] | None = None,
+        sizes: Mapping[str, int] | None = None,
+    ) -> Iterator[ItemPage]:
+        """Pages of many components, packed several to a request (``connector.planning``).
+
+        ``cursors`` resumes a component after a saved cursor; ``published_since`` reads only
+        the proposals a component published on or after a date (other kinds ignore it);
+        ``sizes`` are the items a component is expected to hold (from the store), so small
+        ones are read in a slice of a request. Up to ``max_concurrency`` requests are in
+        flight; pages come out on the caller's thread, each component's in order. The last
+        page of a component has ``has_next_page`` False; a component the server no longer
+        shows yields one empty last page (a warning says so).
+        """
+        cursors, since, sizes = cursors or {}, published_since or {}, sizes or {}
+        walks = [
+            Walk(c, COMPONENT_KINDS[c.typename], cursor=cursors.get(c.id),
+                 since=since.get(c.id) if COMPONENT_KINDS[c.typename] == "proposals" else None,
+                 expected=sizes.get(c.id))
+            for c in components
+            if c.typename in COMPONENT_KINDS
+        ]
+        guards = {id(w): PageGuard(self.instance, w.component.id, w.cursor) for w in walks}
+        planner = RequestPlanner(walks, features)
+        pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="participa-http")
+        inflight: dict[Future[list[ItemPage]], list[Slot]] = {}
+        try:
+            while True:
+                while len(inflight) < self.max_concurrency:
+                    batch = planner.next_batch()
+                    if not batch:
+                        break
+                    inflight[pool.submit(self._fetch_batch, batch, features, guards)] = batch
+                if not inflight:
+                    return
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                ready: list[ItemPage] = []
+                for future in done:
+                    batch = inflight.pop(future)
+                    pages = future.result()
+                    for slot, page in zip(batch, pages, strict=True):
+                        planner.record(slot.walk, len(page.items), page.has_next_page,
+                                       page.end_cursor)
+                    ready += pages
+                yield from ready
+        finally:
+            for future in inflight:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _fetch_batch(
+        self, batch: list[Slot], features: Features, guards: dict[int, PageGuard]
+    ) -> list[ItemPage]:
+        """Send one packed request (a worker thread) and cut its answer into pages."""
+        parts = tuple((s.walk.kind, s.walk.dated) for s in batch)
+        variables: dict[str, Any] = {}
+        for n, slot in enumerate(batch):
+            walk = slot.walk
+            variables |= queries.packed_variables(
+                n, walk.component.id, slot.first, guards[id(walk)].cursor,
+                walk.since.isoformat() if walk.dated and walk.since else None,
+            )
+        text = queries.packed_document(parts, features)
+        data = self._run_text(queries.PACKED_OPERATION, text, variables)
+        pages = []
+        for n, slot in enumerate(batch):
+            walk = slot.walk
+            connection = self._connection(
+                {"component": data.get(f"c{n}")}, walk.kind, walk.component
+            )
+            if connection is None:
+                pages.append(ItemPage(component_id=walk.component.id, kind=walk.kind, items=[],
+                                      end_cursor=None, has_next_page=False))
+                continue
+            pages.append(self._page(walk.component, walk.kind, connection, guards[id(walk)]))
+        return pages
+
     def _connection(
         self, data: dict[str, Any], kind: ItemKind, component: ComponentRef
     ) -> dict[str, Any] | None:
@@ -243,8 +329,10 @@ class DecidimClient:
     ) -> ItemPage:
         model = ITEM_MODELS[kind]
         items = []
+        nulls = 0
         for node in connection.get("nodes") or []:
             if node is None:
+                nulls += 1
                 self._null_node(f"component {component.id} {kind}")
             elif guard.is_new(str(node.get("id"))):
                 items.append(self._model(model, node, f"{kind} {node.get('id')}"))
@@ -257,19 +345,24 @@ class DecidimClient:
             items=items,
             end_cursor=end_cursor,
             has_next_page=has_next,
+            null_nodes=nulls,
         )
 
     # --- sending ------------------------------------------------------------------------------
 
     def _run(self, operation: str, features: Features, variables: dict[str, Any]) -> dict[str, Any]:
         """The ``data`` of ``operation``; QueryError without usable data, warnings with partial."""
-        answer = self._send(operation, features, variables)
+        return self._run_text(operation, queries.document(operation, features), variables)
+
+    def _run_text(self, operation: str, text: str, variables: dict[str, Any]) -> dict[str, Any]:
+        answer = self._send_text(operation, text, variables)
         errors = answer.get("errors") or []
         data = answer.get("data")
         if not isinstance(data, dict) or (errors and all(v is None for v in data.values())):
             message = _message(errors[0]) if errors else "an answer with neither data nor errors"
             raise self._query_error(operation, message, errors)
         if errors:
+            self.partial_answers += 1
             self._warn(
                 f"{operation}: kept partial data despite {len(errors)} error(s), first: "
                 f"{_message(errors[0])}"
@@ -279,7 +372,9 @@ class DecidimClient:
     def _send(
         self, operation: str, features: Features, variables: dict[str, Any]
     ) -> dict[str, Any]:
-        text = queries.document(operation, features)
+        return self._send_text(operation, queries.document(operation, features), variables)
+
+    def _send_text(self, operation: str, text: str, variables: dict[str, Any]) -> dict[str, Any]:
         if text not in self._requests:
             self._requests[text] = gql(text)
         request = GraphQLRequest(
@@ -289,7 +384,8 @@ class DecidimClient:
 
     def _query_error(self, operation: str, message: str, errors: list[Any]) -> QueryError:
         return QueryError(
-            f"{self._http.where} rejected the {operation} query: {message[:300]}. If the instance "
+            f"{self._http.where} rejected the {operation} query: "
+            f"{self._http.scrub(message)[:300]}. If the instance "
             "was upgraded or runs plugins, run the sync again (features are re-detected); if it "
             "persists, report it with this message",
             instance=self.instance,
@@ -311,6 +407,7 @@ class DecidimClient:
         log.info("%s: skipped a null entry in %s", self.instance, where)
 
     def _warn(self, message: str) -> None:
+        message = self._http.scrub(message)  # warnings quote the server's words
         self.warnings.append(message)
         log.warning("%s: %s", self.instance, message)
 

@@ -181,6 +181,7 @@ class ItemPage(_Raw):
     items: list[Proposal] | list[Debate] | list[Meeting]
     end_cursor: str | None = None
     has_next_page: bool = False
+    null_nodes: int = 0  # null entries the server listed here (items hidden from this caller)
 
 
 class Features(_Raw):

@@ -3,11 +3,14 @@
 A token bucket holding a single token: each request waits until ``60 / rate`` seconds after the
 previous one. Without a burst, any fixed window of W seconds sees at most ``ceil(W * rate / 60)``
 requests, so a configured rate at or below the server's (Rack::Attack counts per fixed window)
-never trips its 429. Clock and sleep are injected.
+never trips its 429. Clock and sleep are injected. Thread-safe: concurrent callers each reserve
+the next free slot under a lock and sleep outside it, so the spacing holds for requests in flight
+together.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 
@@ -28,13 +31,15 @@ class Throttle:
         self._clock = clock
         self._sleep = sleep
         self._next_at: float | None = None
+        self._lock = threading.Lock()
 
     def wait(self) -> float:
         """Block until the next request may go; returns the seconds slept."""
-        now = self._clock()
-        start = now if self._next_at is None else max(now, self._next_at)
-        delay = start - now
+        with self._lock:
+            now = self._clock()
+            start = now if self._next_at is None else max(now, self._next_at)
+            delay = start - now
+            self._next_at = start + self.interval
         if delay > 0:
             self._sleep(delay)
-        self._next_at = start + self.interval
         return delay

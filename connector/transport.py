@@ -6,7 +6,9 @@ participa's ``ConnectorError``s; it does not interpret GraphQL ``errors`` (the c
 
 Retried with exponential back-off and full jitter (``uniform(0, min(cap, base * 2**n))``, or
 the server's ``Retry-After`` seconds): HTTP 429, HTTP 5xx, timeouts, refused or reset
-connections, answers cut short. Not retried: TLS failures, 3xx/4xx, HTML pages, invalid JSON.
+connections, answers cut short (the connection closed early, or a 200 whose JSON stops
+mid-way: a proxy that lost its upstream). Not retried: TLS failures, 3xx/4xx, HTML pages,
+invalid JSON.
 The bearer token goes only into the ``Authorization`` header, never into a message or log.
 """
 
@@ -16,6 +18,7 @@ import json
 import logging
 import random
 import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +42,10 @@ BACKOFF_BASE = 1.0
 BACKOFF_CAP = 60.0
 RETRY_AFTER_CAP = 900.0
 USER_AGENT = f"participa/{__version__}"
+
+
+class _CutShort(ProtocolError):
+    """A JSON answer that stops mid-way: retried, raised as a ``ProtocolError`` at the end."""
 
 
 @dataclass(frozen=True)
@@ -74,9 +81,11 @@ class GraphQLTransport:
         self.throttle = throttle
         self.requests = 0
         self.retries = 0
+        self._count_lock = threading.Lock()  # requests may be sent from several threads
         self._sleep = sleep
         self._rng = rng
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        self._token = token or None
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._http = httpx.Client(
@@ -105,11 +114,13 @@ class GraphQLTransport:
             log.info("%s: %s; retry %d in %.1fs", self.instance, outcome.error, attempt + 1, delay)
             self._sleep(delay)
             attempt += 1
-            self.retries += 1
+            with self._count_lock:
+                self.retries += 1
 
     def _attempt(self, payload: dict[str, Any]) -> dict[str, Any] | _Retry:
         self.throttle.wait()
-        self.requests += 1
+        with self._count_lock:
+            self.requests += 1
         try:
             response = self._http.post(self.url, json=payload)
         except httpx.TimeoutException:
@@ -154,7 +165,7 @@ class GraphQLTransport:
         if status >= 500:
             return _Retry(
                 ServerError(
-                    f"{self.where} answered HTTP {status}{_graphql_hint(response)}; the server "
+                    f"{self.where} answered HTTP {status}{self._hint(response)}; the server "
                     "failed, try later or ask the instance's administrators",
                     instance=self.instance,
                     status=status,
@@ -170,7 +181,10 @@ class GraphQLTransport:
             )
         if status >= 400:
             return self._client_error(response)
-        return self._decode(response)
+        try:
+            return self._decode(response)
+        except _CutShort as exc:
+            return _Retry(exc)
 
     def _client_error(self, response: httpx.Response) -> dict[str, Any]:
         status = response.status_code
@@ -198,20 +212,38 @@ class GraphQLTransport:
             )
         try:
             body = json.loads(text)
+            if "\\ud" in text.lower():  # \uD800-\uDFFF escapes: maybe lone surrogates
+                body = _without_lone_surrogates(body)
         except ValueError as exc:
-            cut = (
-                exc.pos >= len(text.rstrip()) - 1
-                if isinstance(exc, json.JSONDecodeError)
-                else False
+            cut = isinstance(exc, json.JSONDecodeError) and (
+                exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
             )
-            what = "an answer cut short" if cut and text.strip() else "invalid JSON"
-            raise self._protocol(f"sent {what} ({_excerpt(text)}); try again later") from None
+            if cut and text.strip():
+                raise _CutShort(
+                    f"{self.where} sent an answer cut short ({self._excerpt(text)}); try again "
+                    "later",
+                    instance=self.instance,
+                ) from None
+            raise self._protocol(
+                f"sent invalid JSON ({self._excerpt(text)}); try again later"
+            ) from None
         if not isinstance(body, dict) or not ({"data", "errors"} & body.keys()):
             raise self._protocol(
-                f"answered JSON that is not a GraphQL response ({_excerpt(text)}); "
+                f"answered JSON that is not a GraphQL response ({self._excerpt(text)}); "
                 "is the url the instance's …/api endpoint?"
             )
         return body
+
+    def scrub(self, text: str) -> str:
+        """``text`` without the bearer token: a server may echo the request's headers back
+        (a debug page, a proxy's error), and its words end up in messages, logs, the store."""
+        return text.replace(self._token, "***") if self._token else text
+
+    def _excerpt(self, text: str) -> str:
+        return _excerpt(self.scrub(text))
+
+    def _hint(self, response: httpx.Response) -> str:
+        return _graphql_hint(self.scrub(response.text))
 
     def _unreachable(self, what: str) -> UnreachableError:
         return UnreachableError(f"{self.where} {what}", instance=self.instance)
@@ -238,10 +270,10 @@ def _retry_after(response: httpx.Response) -> float | None:
     return min(max(seconds, 0.0), RETRY_AFTER_CAP)
 
 
-def _graphql_hint(response: httpx.Response) -> str:
-    """`` ("Internal Server error")`` when a 5xx carries a GraphQL error message."""
+def _graphql_hint(text: str) -> str:
+    """`` ("Internal Server error")`` when a 5xx body carries a GraphQL error message."""
     try:
-        errors = json.loads(response.text).get("errors") or []
+        errors = json.loads(text).get("errors") or []
         return f' ("{str(errors[0].get("message", ""))[:120]}")' if errors else ""
     except (ValueError, AttributeError, IndexError, TypeError):
         return ""
@@ -254,6 +286,19 @@ def _is_tls_failure(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """``value`` with every lone UTF-16 surrogate (``"\\ud83d"`` from a broken emoji escape)
+    replaced by U+FFFD: such a string cannot be encoded as UTF-8, so SQLite, e-mail and
+    every file write would fail on it."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _excerpt(text: str, limit: int = 80) -> str:

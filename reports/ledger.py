@@ -33,9 +33,9 @@ LEDGER_MIGRATIONS = Migrations("participa.ledger")
 #: before the server accepted the message (connect, TLS, AUTH, RCPT, DATA: seconds, up to the
 #: timeout) or in the milliseconds between the server's final ``250`` and our update to
 #: ``sent``; the first is far likelier, and the issue asks that a digest is never silently
-#: lost. The retry reuses the same ``Message-ID`` when the content is unchanged (see
-#: ``reports.mail.message_id``), so in the rare double delivery mail clients that de-duplicate
-#: by Message-ID (Gmail among them) show one message.
+#: lost. The retry reuses the crashed attempt's ``Message-ID`` (even though the re-rendered
+#: content differs by its "generated at" line), so in the rare double delivery mail clients
+#: that de-duplicate by Message-ID (Gmail among them) show one message.
 STALE_SENDING_AFTER = timedelta(minutes=15)
 
 Status = Literal["sending", "sent", "failed", "dry-run"]
@@ -123,7 +123,9 @@ def plan_send(
     - the latest real attempt is ``sent``: skip ("ya enviado");
     - it is ``sending`` and recent: skip (another run is sending it now);
     - otherwise (none, ``failed``, stale ``sending``): send to the recipients no earlier
-      attempt delivered to, reusing the last Message-ID when the content is unchanged.
+      attempt delivered to, reusing the last Message-ID when the content is unchanged or the
+      last attempt is a stale ``sending`` (it may have been delivered: the rendered text
+      carries its generation time, so a retry's content always differs a little).
     """
     real = [a for a in attempts if a.status != "dry-run"]
     if resend:
@@ -139,7 +141,10 @@ def plan_send(
     pending = tuple(r for r in recipients if r.lower() not in delivered)
     if not pending:
         return SendPlan("skip", reason="ya enviado a todos los destinatarios")
-    reuse = last.message_id if last.content_hash == content_hash and last.message_id else None
+    # a stale `sending` may have reached the server: same Message-ID even if the content
+    # moved on (the text says when it was generated), so clients that de-duplicate show one
+    same = last.content_hash == content_hash or last.status == "sending"
+    reuse = last.message_id if same and last.message_id else None
     notes = (
         (f"intento anterior interrumpido ({last.started_at}): se reenvía",)
         if (last.status == "sending")

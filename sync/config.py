@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from participa.errors import ConfigError
+from sync.config_secrets import check_no_secrets, config_warnings
 
 CONFIG_ENV = "PARTICIPA_CONFIG"
 DEFAULT_CONFIG_NAME = "config.toml"
@@ -243,6 +244,8 @@ class Config(_Model):
     email: EmailConfig | None = None
     schedule: ScheduleConfig = ScheduleConfig()
     source: Path | None = Field(default=None, exclude=True)
+    #: one-line warnings about risky settings (``sync.config_secrets``); the CLI prints them
+    warnings: tuple[str, ...] = Field(default=(), exclude=True)
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:
@@ -318,10 +321,12 @@ def load_config(path: Path) -> Config:
 def parse_config(raw: Mapping[str, Any], *, source: Path | None = None) -> Config:
     """Validate an already-parsed TOML mapping; relative paths resolve against ``source``."""
     name = str(source) if source else "config"
+    check_no_secrets(raw, name)
     try:
-        config = Config.model_validate({**raw, "source": source})
+        config = Config.model_validate({**raw, "source": source, "warnings": ()})
     except ValidationError as exc:
         raise ConfigError(_describe(exc.errors()[0], raw), path=name) from None
+    config = config.model_copy(update={"warnings": config_warnings(raw, name)})
     return _resolve_paths(config, source.parent if source else Path.cwd())
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from connector.models import Comment, ComponentRef, Debate, Item, Meeting, Named, Proposal, Space
 from sync.privacy import author_key
-from sync.text import hashtags, html_to_text, pick_text, plain, to_date, to_utc
+from sync.text import hashtags, html_to_text, pick_text, plain, scrub_mentions, to_date, to_utc
 
 Row = dict[str, Any]
 
@@ -100,7 +100,7 @@ def space_row(space: Space, ctx: Context) -> Row:
         "title": title_of(space.title, ctx),
         "subtitle": text_of(space.subtitle, ctx),
         "description_text": plain(description),
-        "description_html": description,
+        "description_html": scrub_mentions(description),
         "hashtag": space.hashtag or None,
         "scope": name_of(space.scope, ctx),
         "area": name_of(space.area, ctx),
@@ -161,7 +161,7 @@ def proposal_row(item: Proposal, place: Place, ctx: Context) -> Row:
     return {
         **_item_common(item, "proposals", body, place, ctx),
         "body_text": plain(body),
-        "body_html": body,
+        "body_html": scrub_mentions(body),
         "state": item.state,
         "withdrawn": flag(item.withdrawn or item.state == "withdrawn"),
         "withdrawn_at": to_utc(item.withdrawn_at, ctx.zone),
@@ -181,7 +181,7 @@ def debate_row(item: Debate, place: Place, ctx: Context) -> Row:
     return {
         **_item_common(item, "debates", description, place, ctx),
         "description_text": plain(description),
-        "description_html": description,
+        "description_html": scrub_mentions(description),
         "published_at": to_utc(item.created_at, ctx.zone),
         "start_time": to_utc(item.start_time, ctx.zone),
         "end_time": to_utc(item.end_time, ctx.zone),
@@ -195,7 +195,7 @@ def meeting_row(item: Meeting, place: Place, ctx: Context) -> Row:
     return {
         **_item_common(item, "meetings", description, place, ctx),
         "description_text": plain(description),
-        "description_html": description,
+        "description_html": scrub_mentions(description),
         "published_at": to_utc(item.created_at, ctx.zone),
         "start_time": to_utc(item.start_time, ctx.zone),
         "end_time": to_utc(item.end_time, ctx.zone),

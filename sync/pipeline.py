@@ -13,9 +13,9 @@ Nothing is printed: ``progress`` receives short messages if the caller wants the
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,10 +25,12 @@ from connector.models import COMPONENT_KINDS, ComponentRef, Features, ItemPage, 
 from participa.errors import StoppedError, StoreError
 from sync import save
 from sync.config import DepartmentRule, InstanceConfig
+from sync.incremental import decide
 from sync.normalize import ITEM_TYPES, Context, Place, comment_rows, item_row, space_place
 from sync.normalize import component_row as make_component_row
 from sync.normalize import space_row as make_space_row
 from sync.privacy import load_author_key
+from sync.store import store_hint
 
 Retag = Callable[[Database, str, Sequence[DepartmentRule], str], int]
 Progress = Callable[[str], None]
@@ -44,8 +46,14 @@ class DecidimClientProtocol(Protocol):
 
     def iter_spaces(self, features: Features) -> Iterable[Space]: ...
 
-    def iter_pages(
-        self, component: ComponentRef, features: Features, *, after: str | None = None
+    def iter_component_pages(
+        self,
+        components: Iterable[ComponentRef],
+        features: Features,
+        cursors: Mapping[str, str | None] | None = None,
+        *,
+        published_since: Mapping[str, date] | None = None,
+        sizes: Mapping[str, int] | None = None,
     ) -> Iterable[ItemPage]: ...
 
 
@@ -81,6 +89,23 @@ class _Run:
     full: bool
     progress: Progress
     should_stop: Callable[[], bool] = lambda: False
+    cfg: InstanceConfig | None = None
+    mode: str = "full"
+
+
+@dataclass
+class _Walk:
+    """The pipeline's side of one component's walk in this run."""
+
+    component: ComponentRef
+    place: Place
+    item_type: str
+    whole: bool  # a whole walk (may set removed_at); else a publishedSince check
+    since: date | None = None
+    cursor: str | None = None
+    walk_started: str | None = None
+    null_nodes: int = 0
+    partial_at_start: int = 0  # the client's ``partial_answers`` when the walk began
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -120,16 +145,23 @@ def sync_instance(
     started = now()
     run = _Run(
         db, ctx, client, SyncResult(ctx.instance, 0, started), utc_stamp(started), now, full,
-        progress or (lambda _message: None), should_stop,
+        progress or (lambda _message: None), should_stop, instance_cfg,
     )
-    run.result.run_id = _start_run(run)
+    try:
+        run.result.run_id = _start_run(run)
+    except sqlite3.Error as exc:  # read-only, full, locked: before the run row exists
+        raise StoreError(
+            f"{ctx.instance}: cannot write to the store ({exc}); {store_hint(exc)}"
+        ) from None
     try:
         _sync(run)
         if retag is not None:
             run.progress("departamentos")
             retag(db, ctx.instance, rules, ctx.locale)
     except sqlite3.Error as exc:
-        error = StoreError(f"{ctx.instance}: cannot write to the store ({exc})")
+        error = StoreError(
+            f"{ctx.instance}: cannot write to the store ({exc}); {store_hint(exc)}"
+        )
         _finish_run(run, "failed", str(error))
         raise error from None
     except (Exception, KeyboardInterrupt) as exc:  # ParticipaError above all: run failed
@@ -144,18 +176,61 @@ def _sync(run: _Run) -> None:
     features = run.client.detect_features()
     with run.db.atomic():
         _set_state(run, "features", features.model_dump_json())
-    components = _discover(run, features)
-    for n, (component, place) in enumerate(components, start=1):
-        run.progress(f"componente {n}/{len(components)}: {component.typename} {component.id}")
-        _walk_component(run, component, place, features)
+    walks = _plan(run, _discover(run, features))
+    _walk_components(run, walks, features)
 
 
-def _discover(run: _Run, features: Features) -> list[tuple[ComponentRef, Place]]:
+def _plan(run: _Run, found: list[tuple[ComponentRef, Place, str | None]]) -> list[_Walk]:
+    """Decide what this run reads of each component (``sync.incremental``)."""
+    instance = run.ctx.instance
+    last_ok = _last_ok_run(run)
+    now = run.now()
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    cfg = run.cfg
+    walks: list[_Walk] = []
+    for component, place, space_end in found:
+        kind = COMPONENT_KINDS[component.typename]
+        walked = save.get_state(run.db, instance, f"walked:component:{component.id}")
+        decision = decide(
+            kind=kind,
+            space_end=date.fromisoformat(space_end) if space_end else None,
+            last_walk=_parse_stamp(walked),
+            last_ok_run=last_ok,
+            now=now,
+            full=run.full,
+            refresh_closed_after_days=cfg.refresh_closed_after_days if cfg else 30,
+            closed_refresh_days=cfg.closed_refresh_days if cfg else 7,
+        )
+        if decision.action == "skip":
+            continue
+        walks.append(_Walk(component, place, ITEM_TYPES[kind], decision.action == "walk",
+                           decision.since))
+    if not run.full and last_ok is not None:
+        run.mode = "incremental"
+    return walks
+
+
+def _last_ok_run(run: _Run) -> datetime | None:
+    row = run.db.execute(
+        "SELECT MAX(started_at) FROM sync_runs WHERE instance = ? AND status = 'ok'",
+        [run.ctx.instance],
+    ).fetchone()
+    return _parse_stamp(row[0] if row else None)
+
+
+def _parse_stamp(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _discover(run: _Run, features: Features) -> list[tuple[ComponentRef, Place, str | None]]:
     """Upsert spaces and components; mark unlisted ones removed. Returns the ones to walk."""
     run.progress("leyendo espacios y componentes")
     spaces: set[tuple[Any, ...]] = set()
     components: set[tuple[Any, ...]] = set()
-    to_walk: list[tuple[ComponentRef, Place]] = []
+    to_walk: list[tuple[ComponentRef, Place, str | None]] = []
+    partial = _partial_answers(run.client)
     for space in run.client.iter_spaces(features):
         with run.db.atomic():
             row = make_space_row(space, run.ctx)
@@ -169,50 +244,117 @@ def _discover(run: _Run, features: Features) -> list[tuple[ComponentRef, Place]]
             )
         components.update((r["id"],) for r in rows)
         to_walk += [
-            (c, space_place(space, c)) for c in space.components if c.typename in COMPONENT_KINDS
+            (c, space_place(space, c), row.get("end_date"))
+            for c in space.components
+            if c.typename in COMPONENT_KINDS
         ]
     with run.db.atomic():
-        save.mark_removed(run.db, "spaces", run.ctx.instance, spaces, ("type", "id"), run.stamp)
-        save.mark_removed(run.db, "components", run.ctx.instance, components, ("id",), run.stamp)
+        if _partial_answers(run.client) == partial:  # else a space may be missing
+            save.mark_removed(run.db, "spaces", run.ctx.instance, spaces, ("type", "id"),
+                              run.stamp)
+            save.mark_removed(run.db, "components", run.ctx.instance, components, ("id",),
+                              run.stamp)
         save.remove_items_of_components(run.db, run.ctx.instance, run.stamp)
+        save.remove_items_of_retyped_components(run.db, run.ctx.instance, run.stamp)
     return to_walk
 
 
-def _walk_component(run: _Run, component: ComponentRef, place: Place, features: Features) -> None:
-    cursor_key = f"cursor:component:{component.id}"
-    walk_key = f"walk:component:{component.id}"
-    cursor = None if run.full else save.get_state(run.db, run.ctx.instance, cursor_key)
-    walk_started = save.get_state(run.db, run.ctx.instance, walk_key) if cursor else None
-    save.start_walk_memory(run.db, place.component_id)
-    if cursor is None:
+def _walk_components(run: _Run, walks: list[_Walk], features: Features) -> None:
+    """Read the planned components (packed, concurrent) and save each page as it comes."""
+    by_id = {w.component.id: w for w in walks}
+    for walk in walks:
+        _begin_walk(run, walk)
+    sizes = _known_sizes(run, [w for w in walks if w.whole and w.cursor is None])
+    sizes |= {w.component.id: 0 for w in walks if not w.whole}
+    pages = run.client.iter_component_pages(
+        [w.component for w in walks],
+        features,
+        {w.component.id: w.cursor for w in walks if w.cursor},
+        published_since={w.component.id: w.since for w in walks if w.since},
+        sizes=sizes,
+    )
+    finished = 0
+    for page in pages:
+        walk = by_id[page.component_id]
+        walk.null_nodes += page.null_nodes
         with run.db.atomic():
-            _set_state(run, walk_key, run.stamp)
-    item_type = ITEM_TYPES[COMPONENT_KINDS[component.typename]]
-    for page in run.client.iter_pages(component, features, after=cursor):
-        with run.db.atomic():
-            _save_page(run, page, place, item_type)
-            if page.has_next_page and page.end_cursor:
-                _set_state(run, cursor_key, page.end_cursor)
+            _save_page(run, page, walk.place, walk.item_type, remember=walk.whole)
+            if walk.whole and page.has_next_page and page.end_cursor:
+                _set_state(run, f"cursor:component:{walk.component.id}", page.end_cursor)
+        if not page.has_next_page:
+            _end_walk(run, walk)
+            finished += 1
+            run.progress(f"componente {finished}/{len(walks)}: {walk.component.typename} "
+                         f"{walk.component.id}")
         if run.should_stop():
             raise StoppedError(
                 f"{run.ctx.instance}: sync stopped on request after component "
-                f"{component.id}'s saved page; the next run resumes there"
+                f"{walk.component.id}'s saved page; the next run resumes there"
             )
+
+
+def _begin_walk(run: _Run, walk: _Walk) -> None:
+    if not walk.whole:
+        return
+    instance, cid = run.ctx.instance, walk.component.id
+    walk.partial_at_start = _partial_answers(run.client)
+    walk.cursor = None if run.full else save.get_state(run.db, instance, f"cursor:component:{cid}")
+    if walk.cursor:
+        walk.walk_started = save.get_state(run.db, instance, f"walk:component:{cid}")
+    save.start_walk_memory(run.db, walk.place.component_id)
+    if walk.cursor is None:
+        with run.db.atomic():
+            _set_state(run, f"walk:component:{cid}", run.stamp)
+
+
+def _end_walk(run: _Run, walk: _Walk) -> None:
+    """After a component's last page: removals (whole walks that saw every entry only)."""
+    if not walk.whole:
+        return
+    cid = walk.component.id
     with run.db.atomic():
-        save.remove_unseen_items(
-            run.db, run.ctx.instance, item_type, place.component_id, walk_started, run.stamp
-        )
-        save.delete_state(run.db, run.ctx.instance, cursor_key, walk_key)
+        if _partial_answers(run.client) == walk.partial_at_start:  # see _partial_answers
+            save.remove_unseen_items(
+                run.db, run.ctx.instance, walk.item_type, walk.place.component_id,
+                walk.walk_started, run.stamp,
+            )
+        save.delete_state(run.db, run.ctx.instance, f"cursor:component:{cid}",
+                          f"walk:component:{cid}")
+        _set_state(run, f"walked:component:{cid}", run.stamp)
 
 
-def _save_page(run: _Run, page: ItemPage, place: Place, item_type: str) -> None:
+def _known_sizes(run: _Run, walks: list[_Walk]) -> dict[str, int]:
+    """Items each component held after its last complete walk (the planner's size hint)."""
+    sizes: dict[str, int] = {}
+    for table in save.ITEM_TABLES.values():
+        rows = run.db.execute(
+            f"SELECT component_id, COUNT(*) FROM {table} WHERE instance = ? "
+            "AND removed_at IS NULL GROUP BY component_id",
+            [run.ctx.instance],
+        ).fetchall()
+        sizes |= {str(cid): n for cid, n in rows}
+    walked = {
+        r[0].removeprefix("walked:component:")
+        for r in run.db.execute(
+            "SELECT key FROM sync_state WHERE instance = ? AND key LIKE 'walked:component:%'",
+            [run.ctx.instance],
+        ).fetchall()
+    }
+    return {w.component.id: sizes.get(w.component.id, 0) for w in walks
+            if w.component.id in walked}
+
+
+def _save_page(
+    run: _Run, page: ItemPage, place: Place, item_type: str, *, remember: bool = True
+) -> None:
     rows = [item_row(item, place, run.ctx) for item in page.items]
     table = save.ITEM_TABLES[item_type]
     run.result.counts[table] += save.upsert_seen(
         run.db, table, rows, ("instance", "id"), run.stamp
     )
     save.record_counters(run.db, item_type, rows, utc_stamp(run.now()), run.result.run_id)
-    save.remember_seen(run.db, place.component_id, [r["id"] for r in rows])
+    if remember:  # a whole walk: what it saw decides removals at its end
+        save.remember_seen(run.db, place.component_id, [r["id"] for r in rows])
     comments: list[dict[str, Any]] = []
     complete: list[int] = []
     for item, row in zip(page.items, rows, strict=True):
@@ -228,6 +370,15 @@ def _save_page(run: _Run, page: ItemPage, place: Place, item_type: str) -> None:
     )
 
 
+def _partial_answers(client: DecidimClientProtocol) -> int:
+    """How many answers so far carried GraphQL ``errors`` beside partial data (0 if the
+    client does not count them). A walk that got one may be missing items that failed to
+    resolve (they come back as null), so it must not mark the items it did not see removed;
+    the next complete walk does. A null *without* an error is an item hidden from us
+    (moderated, unpublished: Decidim 0.30's per-object authorization) and counts as gone."""
+    return int(getattr(client, "partial_answers", 0) or 0)
+
+
 def _set_state(run: _Run, key: str, value: str) -> None:
     save.set_state(run.db, run.ctx.instance, key, value, utc_stamp(run.now()))
 
@@ -240,7 +391,7 @@ def _start_run(run: _Run) -> int:
                 "instance": run.ctx.instance,
                 "started_at": run.stamp,
                 "status": "running",
-                "mode": "full",
+                "mode": run.mode,
                 **run.result.counts,
                 "requests": 0,
             }
@@ -254,6 +405,7 @@ def _finish_run(run: _Run, status: str, error: str | None) -> None:
     values = {
         "finished_at": utc_stamp(run.result.finished_at),
         "status": status,
+        "mode": run.mode,
         "requests": run.result.requests,
         "error": error,
         **run.result.counts,

@@ -127,6 +127,29 @@ def remove_items_of_components(db: Database, instance: str, stamp: str) -> None:
         )
 
 
+#: item table → the component ``__typename`` whose items it holds
+_TABLE_TYPENAMES = {"proposals": "Proposals", "debates": "Debates", "meetings": "Meetings"}
+
+
+def remove_items_of_retyped_components(db: Database, instance: str, stamp: str) -> None:
+    """Items (and their comments) whose component is now of another type get ``removed_at``.
+
+    A component that changes type (a Debates component turned into Meetings, or a plugin) no
+    longer lists its old items; the walk of its new type never looks at them."""
+    for table, typename in _TABLE_TYPENAMES.items():
+        retyped = "SELECT id FROM components WHERE instance = ? AND type != ?"
+        db.execute(
+            f"UPDATE {table} SET removed_at = ? WHERE instance = ? AND removed_at IS NULL "
+            f"AND component_id IN ({retyped})",
+            [stamp, instance, instance, typename],
+        )
+        db.execute(
+            f"UPDATE comments SET removed_at = ? WHERE instance = ? AND removed_at IS NULL "
+            f"AND item_type = ? AND component_id IN ({retyped})",
+            [stamp, instance, typename.lower().rstrip("s"), instance, typename],
+        )
+
+
 def start_walk_memory(db: Database, component_id: int) -> None:
     db.execute(
         f"CREATE TEMP TABLE IF NOT EXISTS {_SEEN_TABLE} "

@@ -148,16 +148,20 @@ def _create_private_file(path: Path) -> None:
 
 
 def _explain(path: Path, exc: sqlite3.Error) -> str:
-    text = str(exc)
-    lowered = text.lower()
+    return f"{path}: cannot use the SQLite store ({exc}); {store_hint(exc)}"
+
+
+def store_hint(exc: sqlite3.Error) -> str:
+    """What to do about a SQLite error, in a few words."""
+    lowered = str(exc).lower()
+    if "full" in lowered:
+        return "the disk (or the database's size limit) is full; free space and run again"
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
-        hint = "the file is not a participa store or is damaged; restore it from a backup"
-    elif "readonly" in lowered or "read-only" in lowered:
-        hint = "the file or its folder is read-only; fix its permissions"
-    elif "unable to open" in lowered or "disk i/o" in lowered:
-        hint = "the file cannot be opened; check that it exists and is readable"
-    elif "locked" in lowered or "busy" in lowered:
-        hint = "another process is writing to it; try again when it finishes"
-    else:
-        hint = "check the file and its permissions"
-    return f"{path}: cannot use the SQLite store ({text}); {hint}"
+        return "the file is not a participa store or is damaged; restore it from a backup"
+    if "readonly" in lowered or "read-only" in lowered:
+        return "the file or its folder is read-only; fix its permissions"
+    if "unable to open" in lowered or "disk i/o" in lowered:
+        return "the file cannot be opened; check that it exists and is readable"
+    if "locked" in lowered or "busy" in lowered:
+        return "another process is writing to it; try again when it finishes"
+    return "check the file and its permissions"

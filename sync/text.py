@@ -6,7 +6,9 @@
   breaks, entities are unescaped, ``<script>``/``<style>`` content is dropped.
 - ``render_gids``: Decidim stores hashtags and mentions as global ids inside text
   (``gid://app/Decidim::Hashtag/3/_Name``, ``gid://app/Decidim::User/5``); hashtags become
-  ``#Name`` and mentions become ``@participante`` (no user ids in the store).
+  ``#Name`` and mentions become ``@participante`` (no user ids in the store);
+  ``scrub_mentions`` does the same to mention elements and profile links in the ``*_html``
+  columns (no ids, nicknames or names there either).
 - ``to_utc``: the server's ``2026-11-07T18:14:49-03:00`` → ``2026-11-07T21:14:49Z``.
 """
 
@@ -21,7 +23,15 @@ from connector.models import Translation
 
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _HASHTAG_GID = re.compile(r"gid://[^/\s]+/Decidim::Hashtag/\d+/_?([^\W_]\w*)")
-_MENTION_GID = re.compile(r"gid://[^/\s]+/Decidim::(?:User|UserGroup)/\d+")
+_MENTION_GID = re.compile(r"gid://[^/\s\"'<>]+/Decidim::(?:User|UserGroup)/\d+")
+#: a mention as Decidim's editors and renderers write it in HTML: TipTap's
+#: ``<span data-type="mention" data-id="@nick" data-label="@nick (Name)">@nick</span>``, the
+#: rendered ``<a class="user-mention" href="/profiles/nick">@nick</a>``, any profile link
+_MENTION_HTML = re.compile(
+    r"<(a|span)\b[^>]*(?:data-type=[\"']?mention|class=[\"'][^\"']*mention|"
+    r"href=[\"'][^\"']*/profiles/)[^>]*>.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
 _HASHTAG = re.compile(r"(?:^|(?<=\s))#([^\W_]\w*)")
 MENTION = "@participante"
 
@@ -103,9 +113,18 @@ def render_gids(text: str | None) -> str | None:
     return _MENTION_GID.sub(MENTION, text)
 
 
+def scrub_mentions(html: str | None) -> str | None:
+    """Decidim HTML with every mention of a participant (global id, mention element, profile
+    link: they carry user ids, nicknames, names) replaced by ``@participante``; the rest of
+    the HTML is kept as received (hashtag global ids too)."""
+    if html is None:
+        return None
+    return _MENTION_GID.sub(MENTION, _MENTION_HTML.sub(MENTION, html))
+
+
 def plain(html: str | None) -> str | None:
-    """Stored plain text: gids rendered, HTML stripped."""
-    return html_to_text(render_gids(html))
+    """Stored plain text: mentions scrubbed, gids rendered, HTML stripped."""
+    return html_to_text(render_gids(scrub_mentions(html)))
 
 
 def hashtags(texts: Iterable[str | None]) -> list[str]:

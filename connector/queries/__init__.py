@@ -213,3 +213,84 @@ class _CostWalker:
 
     def depth(self, sel_set: SelectionSetNode | None) -> int:
         return max((1 + self.depth(f.selection_set) for f in self.fields(sel_set)), default=0)
+
+
+# --- packed pages ---------------------------------------------------------------------------
+
+#: item kind → (component type, connection field, extra connection arguments).
+_PACKED_KINDS = {
+    "proposals": ("Proposals", "proposals", 'order: {id: "asc"}'),
+    "debates": ("Debates", "debates", ""),
+    "meetings": ("Meetings", "meetings", ""),
+}
+_NODE_FRAGMENTS = {"proposals": "ProposalFields", "debates": "DebateFields",
+                   "meetings": "MeetingFields"}
+PACKED_OPERATION = "ParticipaPages"
+
+
+def packed_document(parts: tuple[tuple[str, bool], ...], features: Features) -> str:
+    """One query reading a page of each of several components, aliased ``c0``, ``c1``, ….
+
+    ``parts`` holds ``(item kind, dated)`` per component; variables are ``$idN``, ``$firstN``,
+    ``$afterN`` and, for a dated proposals part, ``$sinceN`` (``publishedSince``, inclusive).
+    """
+    return _packed_document(parts, flags_for(features))
+
+
+def packed_variables(n: int, component_id: str, first: int, after: str | None,
+                     since: str | None) -> dict[str, Any]:
+    """The variables of part ``n`` of a ``packed_document``."""
+    out: dict[str, Any] = {f"id{n}": component_id, f"first{n}": first, f"after{n}": after}
+    if since is not None:
+        out[f"since{n}"] = since
+    return out
+
+
+@cache
+def _packed_document(parts: tuple[tuple[str, bool], ...], flags: frozenset[str]) -> str:
+    params: list[str] = []
+    fields: list[str] = []
+    for n, (kind, dated) in enumerate(parts):
+        typename, connection, extra = _PACKED_KINDS[kind]
+        params += [f"$id{n}: ID!", f"$first{n}: Int!", f"$after{n}: String"]
+        args = [f"first: $first{n}", f"after: $after{n}"] + ([extra] if extra else [])
+        if dated:
+            if kind != "proposals":
+                raise ValueError(f"{kind} cannot be filtered by publication date")
+            params.append(f"$since{n}: String!")
+            args.append(f"filter: {{publishedSince: $since{n}}}")
+        fields.append(
+            f"c{n}: component(id: $id{n}) {{ __typename ... on {typename} {{ "
+            f"{connection}({', '.join(args)}) {{ pageInfo {{ hasNextPage endCursor }} "
+            f"nodes {{ ...{_NODE_FRAGMENTS[kind]} }} }} }} }}"
+        )
+    text = f"query {PACKED_OPERATION}({', '.join(params)}) {{ {' '.join(fields)} }}"
+    op = next(d for d in parse(text).definitions if isinstance(d, OperationDefinitionNode))
+    used: dict[str, FragmentDefinitionNode] = {}
+    _collect(op.selection_set, _fragments(flags), used)
+    return print_ast(DocumentNode(definitions=(op, *used.values())))
+
+
+@cache
+def part_cost(kind: str, dated: bool, features: Features) -> tuple[int, int]:
+    """(fixed, per item) complexity one part of a ``packed_document`` adds to the query."""
+    text = packed_document(((kind, dated),), features)
+    fixed = estimate_cost(text, {"first0": 0})[0]
+    return fixed, estimate_cost(text, {"first0": 1})[0] - fixed
+
+
+def alias_count(text: str) -> int:
+    """Aliases in ``text``, counted the way Decidim's ``max_aliases`` limit counts them."""
+    count = 0
+    stack: list[Any] = [parse(text)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FieldNode) and node.alias is not None:
+            count += 1
+        for key in getattr(node, "keys", ()):
+            value = getattr(node, key, None)
+            if isinstance(value, tuple | list):
+                stack.extend(v for v in value if hasattr(v, "keys"))
+            elif hasattr(value, "keys") and not isinstance(value, str):
+                stack.append(value)
+    return count

@@ -6,6 +6,7 @@
 """
 
 from connector.simulator.advance import advance_world
+from connector.simulator.closing import close_spaces
 from connector.simulator.generate import SCALES, generate_world
 from connector.simulator.paging import decode_cursor, encode_cursor
 from connector.simulator.schema import build_schema
@@ -19,6 +20,7 @@ __all__ = [
     "Simulator",
     "World",
     "advance_world",
+    "close_spaces",
     "build_schema",
     "decode_cursor",
     "default_max_aliases",

@@ -4,23 +4,33 @@ Fault kinds: ``500`` (Decidim's JSON body), ``502``/``503`` (a proxy's HTML page
 (``Retry later``), ``reset`` (socket closed without an answer), ``timeout`` (a long sleep
 before the answer), ``truncated`` (the first half of the real JSON, Content-Length of that
 half), ``invalid_json``, ``html200`` (an HTML error page with status 200), ``partial``
-(``errors`` plus data with one node null) and ``null_nodes`` (a null inside ``nodes``).
+(``errors`` plus data with one node null), ``null_nodes`` (a null inside ``nodes``),
+``repeat_cursor`` (a page that says there is a next page but gives back the ``after`` cursor
+it was asked for) and ``short_page`` (a page cut to half its nodes, its ``endCursor`` moved
+back to the last node it kept: nothing is skipped, the walk just takes more pages). The last
+two only change item pages (requests with a non-null ``after`` for ``repeat_cursor``); on
+any other answer they do nothing. They, like ``timeout``, are opt-in for ``fault_rate``.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from connector.simulator.api import INTERNAL_ERROR, ApiResponse, json_response
+from connector.simulator.paging import CursorError, decode_cursor, encode_cursor
 
 FAULT_KINDS = ("500", "502", "503", "429", "reset", "timeout", "truncated", "invalid_json",
-               "html200", "partial", "null_nodes")
-#: what ``fault_rate`` draws from unless told otherwise (``timeout`` is slow: opt in)
-RANDOM_FAULT_KINDS = tuple(k for k in FAULT_KINDS if k != "timeout")
+               "html200", "partial", "null_nodes", "repeat_cursor", "short_page")
+#: what ``fault_rate`` draws from unless told otherwise (``timeout`` is slow; the paging
+#: faults change what a walk sees, and existing seeded plans must keep drawing the same)
+RANDOM_FAULT_KINDS = tuple(
+    k for k in FAULT_KINDS if k not in ("timeout", "repeat_cursor", "short_page")
+)
 HTML_TYPE = "text/html; charset=utf-8"
 RETRY_LATER = ApiResponse(429, None, b"Retry later\n", "text/plain")
 
@@ -105,6 +115,66 @@ def damage(response: ApiResponse, kind: str) -> ApiResponse:
         error = {"message": "Internal error while resolving this node", "path": [*path, index],
                  "extensions": {"code": "INTERNAL_ERROR"}}
         payload = {"errors": [error], **payload}
+    return json_response(200, payload, response.operation_name)
+
+
+def _first_connection(value: Any) -> dict[str, Any] | None:
+    """The first dict holding a non-empty ``nodes`` list and a ``pageInfo`` (depth first)."""
+    if isinstance(value, dict):
+        info = value.get("pageInfo")
+        if isinstance(value.get("nodes"), list) and value["nodes"] and isinstance(info, dict):
+            return value
+        children: Any = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return None
+    for child in children:
+        found = _first_connection(child)
+        if found is not None:
+            return found
+    return None
+
+
+def _resumed_connection(data: dict[str, Any], variables: dict[str, Any]
+                        ) -> tuple[dict[str, Any], str] | None:
+    """The first connection asked for ``after`` a cursor, with that cursor. A top-level field
+    ``component`` pairs with ``$after``; an aliased ``c3`` (packed requests) with ``$after3``."""
+    for key, value in data.items():
+        suffix = key[1:] if re.fullmatch(r"c\d+", key) else ""
+        after = variables.get(f"after{suffix}")
+        connection = _first_connection(value)
+        if isinstance(after, str) and after and connection is not None:
+            return connection, after
+    return None
+
+
+def page_fault(response: ApiResponse, kind: str, variables: dict[str, Any]) -> ApiResponse:
+    """``repeat_cursor`` / ``short_page`` on the first connection of an item page answer."""
+    payload = response.payload
+    if response.status != 200 or not payload or not isinstance(payload.get("data"), dict):
+        return response
+    if kind == "repeat_cursor":
+        found = _resumed_connection(payload["data"], variables)
+        if found is None:
+            return response
+        connection, after = found
+        connection["pageInfo"].update(hasNextPage=True, endCursor=after)
+        return json_response(200, payload, response.operation_name)
+    connection = _first_connection(payload["data"])
+    info = connection.get("pageInfo") if connection else None
+    if connection is None or not isinstance(info, dict):
+        return response
+    nodes = connection["nodes"]
+    keep = max(1, len(nodes) // 2)
+    if keep == len(nodes) or not isinstance(info.get("endCursor"), str):
+        return response
+    try:
+        last = decode_cursor(info["endCursor"]) - (len(nodes) - keep)
+    except CursorError:
+        return response
+    connection["nodes"] = nodes[:keep]
+    info.update(hasNextPage=True, endCursor=encode_cursor(last))
     return json_response(200, payload, response.operation_name)
 
 

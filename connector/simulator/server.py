@@ -8,8 +8,10 @@ paths are a 404 page).
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import struct
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +34,7 @@ from connector.simulator.faults import (
     FaultPlan,
     FixedWindowLimiter,
     damage,
+    page_fault,
     truncate,
 )
 from connector.simulator.generate import generate_world
@@ -47,6 +50,15 @@ _BY_RELEASE = object()
 def default_max_aliases(release: str) -> int | None:
     """Decidim 0.30.5+ allows 5 aliases per query; older releases have no limit."""
     return 5 if release_key(release) >= (0, 30) else None
+
+
+def _variables(body: bytes) -> dict[str, Any]:
+    """The request's GraphQL variables, or {} when the body has none (or is not JSON)."""
+    try:
+        variables = json.loads(body.decode("utf-8")).get("variables") or {}
+    except (ValueError, AttributeError):
+        return {}
+    return variables if isinstance(variables, dict) else {}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -106,6 +118,12 @@ class _Server(ThreadingHTTPServer):
         super().__init__(*args)
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-answer (killed, timed out) is normal here: no traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def track(self, connection: socket.socket, *, open_: bool) -> None:
         with self._connections_lock:
@@ -248,6 +266,8 @@ class Simulator:
             response = truncate(response)
         elif fault in ("partial", "null_nodes"):
             response = damage(response, fault)
+        elif fault in ("repeat_cursor", "short_page"):
+            response = page_fault(response, fault, _variables(body))
         return response, headers, fault
 
     def _app(self, method: str, path: str, body: bytes) -> tuple[ApiResponse, dict[str, str]]:

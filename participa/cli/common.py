@@ -26,7 +26,11 @@ InstanceOption = Annotated[
 
 
 def get_config(path: Path | None) -> Config:
-    return load_config(find_config(path))
+    """The config, after printing its warnings (``Aviso: …``) on stderr."""
+    config = load_config(find_config(path))
+    for warning in config.warnings:
+        warn(f"Aviso: {warning}")
+    return config
 
 
 def echo(message: str = "") -> None:

@@ -195,6 +195,8 @@ def config_check(config: ConfigOption = None) -> int:
         echo(f"✗ {exc}")
         return 2
     echo(f"✓ {path}: configuración válida")
+    for warning in cfg.warnings:
+        echo(f"⚠ {warning}")
     failed = 0
     for check in run_checks(cfg, schedule_zone(cfg)):
         echo(_check_line(check))

@@ -106,6 +106,13 @@ class FakeClient:
         self.requests += 1
         yield from self.spaces
 
+    def iter_component_pages(self, components, features, cursors=None, *,
+                             published_since=None, sizes=None):
+        """One component after the other, like the real client with one request in flight."""
+        for component_ref in components:
+            yield from self.iter_pages(component_ref, features,
+                                       after=(cursors or {}).get(component_ref.id))
+
     def iter_pages(self, component_ref: ComponentRef, features, *, after=None,
                    published_since=None):
         kind = COMPONENT_KINDS[component_ref.typename]

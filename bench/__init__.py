@@ -1,0 +1,1 @@
+"""participa's sync benchmark (run from the checkout: ``python -m bench``; not installed)."""

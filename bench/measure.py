@@ -1,0 +1,94 @@
+"""One measured sync in its own process (its peak RSS is then its own): prints JSON.
+
+``python -m bench.measure participa URL STORE --now ISO [--full] [--rate R] [--concurrency N]
+[--dump FILE]`` or ``python -m bench.measure naive URL``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from datetime import datetime
+
+from bench.naive import naive_sync
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("client", choices=("participa", "naive"))
+    parser.add_argument("url")
+    parser.add_argument("store", nargs="?")
+    parser.add_argument("--now")
+    parser.add_argument("--full", action="store_true")
+    parser.add_argument("--rate", type=float, default=6000)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--dump")
+    args = parser.parse_args()
+    started, cpu = time.perf_counter(), time.process_time()
+    if args.client == "naive":
+        out: dict = naive_sync(args.url)
+    else:
+        out = _participa(args)
+    out["seconds"] = time.perf_counter() - started
+    out["cpu_seconds"] = time.process_time() - cpu
+    out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+def _participa(args: argparse.Namespace) -> dict:
+    from pathlib import Path
+
+    from connector.client import DecidimClient
+    from sync.config import InstanceConfig
+    from sync.pipeline import sync_instance
+    from sync.store import open_store
+
+    inst = InstanceConfig(name="bench", url=args.url, requests_per_minute=args.rate,
+                          max_concurrency=args.concurrency)
+    now = datetime.fromisoformat(args.now)
+    db = open_store(Path(args.store))
+    with DecidimClient.from_config(inst) as client:
+        if args.dump:
+            _record_bodies(client, args.dump)
+        probes = _count_probes(client)
+        result = sync_instance(db, inst, client, now=lambda: now, secret=b"b" * 32,
+                               full=args.full)
+        retries = client.retries
+    mode = db.execute("SELECT mode FROM sync_runs ORDER BY id DESC LIMIT 1").fetchone()[0]
+    db.close()
+    return {"requests": result.requests, "probes": probes["n"], "retries": retries, "mode": mode,
+            "items": sum(result.counts[k] for k in ("proposals", "debates", "meetings")),
+            "comments": result.counts["comments"]}
+
+
+def _count_probes(client) -> dict:
+    """Counts the feature-detection requests (reported apart from the sync's own)."""
+    probes = {"n": 0}
+    detect = client.detect_features
+
+    def counted():
+        before = client.requests
+        features = detect()
+        probes["n"] = client.requests - before
+        return features
+
+    client.detect_features = counted
+    return probes
+
+
+def _record_bodies(client, path: str) -> None:
+    """Keep every answer's body (for the raw ingest baseline), one JSON document a line."""
+    http = client._http._http  # the httpx.Client: the bench's only reach into the client
+    sink = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed with the process
+
+    def hook(response):
+        response.read()
+        sink.write(response.text.replace("\n", " ") + "\n")
+
+    http.event_hooks["response"] = [hook]
+
+
+if __name__ == "__main__":
+    main()
