@@ -303,7 +303,11 @@ def _begin_walk(run: _Run, walk: _Walk) -> None:
         walk.walk_started = save.get_state(run.db, instance, f"walk:component:{cid}")
     save.start_walk_memory(run.db, walk.place.component_id)
     if walk.cursor is None:
+        # A fresh walk (first, finished before, or --full): its start and the absence of a
+        # cursor are saved together. Leaving an older run's cursor behind would let the next
+        # run resume it with this walk's start and mark that older run's items removed.
         with run.db.atomic():
+            save.delete_state(run.db, instance, f"cursor:component:{cid}")
             _set_state(run, f"walk:component:{cid}", run.stamp)
 
 

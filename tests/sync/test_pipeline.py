@@ -166,3 +166,17 @@ def test_author_keys_default_to_the_key_file_beside_the_store(store, tmp_path):
     assert (tmp_path / "participa.db.key").exists()
     keys = {r["author_key"] for r in rows(store, "proposals")}
     assert len(keys) == 3 and all(len(k) == 32 for k in keys)
+
+
+def test_an_interrupted_full_run_never_lets_an_older_cursor_mark_items_removed(store):
+    """Run 1 saves a cursor and dies; run 2 (--full) starts fresh walks and dies before
+    reading that component; run 3 must not resume run 1's cursor as if run 2 had begun it."""
+    clock = Clock()
+    with pytest.raises(ServerError):
+        run(store, FakeClient(*small_world(), fail_after_pages=2), clock)
+    assert store["sync_state"].get(("valpo", "cursor:component:10"))["value"] == "4"
+    with pytest.raises(ServerError):
+        run(store, FakeClient(*small_world(), fail_after_pages=0), clock, full=True)
+    run(store, FakeClient(*small_world()), clock)
+    assert store["proposals"].count == 5
+    assert not list(store.query("SELECT id FROM v_items WHERE removed_at IS NOT NULL"))
