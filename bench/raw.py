@@ -1,5 +1,12 @@
 """Raw ingest baseline: json.loads of the answers a sync received + executemany of the same
-number of columns per item and comment, in one transaction per answer. Prints JSON."""
+number of columns per item and comment, in one transaction per answer. Prints JSON.
+
+"The same columns" means what the store writes: the text of translated fields (an item's
+title and body are ``{"translations": [...]}`` objects, not scalars) and the ids of nested
+objects (author, category, …) are kept, not dropped; the tables have the store's key
+(``instance, id``) and as many secondary indexes as the store's item and comment tables (3).
+No normalization (locale choice, HTML to text, UTC, author keys): that is what the sync adds.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +17,19 @@ import time
 
 ITEM_COLUMNS = 28
 COMMENT_COLUMNS = 16
+INDEXES = 3
 
 
 def main(dump: str, store: str) -> None:
     conn = sqlite3.connect(store)
-    marks = ", ".join("?" * ITEM_COLUMNS)
-    cmarks = ", ".join("?" * COMMENT_COLUMNS)
-    conn.execute(f"CREATE TABLE items ({', '.join(f'c{i}' for i in range(ITEM_COLUMNS))})")
-    conn.execute(f"CREATE TABLE comments ({', '.join(f'c{i}' for i in range(COMMENT_COLUMNS))})")
+    for table, width in (("items", ITEM_COLUMNS), ("comments", COMMENT_COLUMNS)):
+        columns = ", ".join(f"c{i}" for i in range(width))
+        conn.execute(f"CREATE TABLE {table} (instance TEXT NOT NULL, {columns}, "
+                     "PRIMARY KEY (instance, c0))")
+        for n in range(INDEXES):
+            conn.execute(f"CREATE INDEX {table}_{n} ON {table} (instance, c{n + 1})")
+    marks = ", ".join("?" * (ITEM_COLUMNS + 1))
+    cmarks = ", ".join("?" * (COMMENT_COLUMNS + 1))
     cpu = time.process_time()
     items = comments = 0
     with open(dump, encoding="utf-8") as lines:
@@ -29,22 +41,35 @@ def main(dump: str, store: str) -> None:
                     continue
                 for field in ("proposals", "debates", "meetings"):
                     for node in (component.get(field) or {}).get("nodes") or []:
-                        flat = [v for v in node.values() if not isinstance(v, dict | list)]
-                        rows.append((flat + [None] * ITEM_COLUMNS)[:ITEM_COLUMNS])
+                        rows.append(_flat(node, ITEM_COLUMNS, field))
                         _comments(node.get("comments") or [], crows)
             with conn:
-                conn.executemany(f"INSERT INTO items VALUES ({marks})", rows)
-                conn.executemany(f"INSERT INTO comments VALUES ({cmarks})", crows)
+                conn.executemany(f"INSERT OR REPLACE INTO items VALUES ({marks})", rows)
+                conn.executemany(f"INSERT OR REPLACE INTO comments VALUES ({cmarks})", crows)
             items += len(rows)
             comments += len(crows)
     print(json.dumps({"items": items, "comments": comments,
                       "cpu_seconds": time.process_time() - cpu}))
 
 
+def _flat(node: dict, width: int, kind: str) -> tuple:
+    """``kind`` (part of the key: ids of different kinds overlap) + the node's values: scalars
+    as they are, a translated field as its first text, a nested object as its id; lists
+    (comments, taxonomies) left out."""
+    flat = [kind]
+    for value in node.values():
+        if isinstance(value, dict):
+            texts = value.get("translations")
+            value = texts[0].get("text") if texts else value.get("id")
+        elif isinstance(value, list):
+            continue
+        flat.append(value)
+    return tuple((flat + [None] * width)[: width + 1])
+
+
 def _comments(nodes: list, out: list) -> None:
     for node in nodes:
-        flat = [v for v in node.values() if not isinstance(v, dict | list)]
-        out.append((flat + [None] * COMMENT_COLUMNS)[:COMMENT_COLUMNS])
+        out.append(_flat(node, COMMENT_COLUMNS, "comment"))
         _comments(node.get("comments") or [], out)
 
 

@@ -102,7 +102,7 @@ class DecidimClient:
         #: answers that carried GraphQL ``errors`` beside the data kept (nodes may be missing)
         self.partial_answers = 0
         self.server_version: str | None = None
-        self._requests: dict[str, GraphQLRequest] = {}
+        self._queries: dict[str, str] = {}  # query text → its parsed and printed form
         self._http = GraphQLTransport(
             url,
             instance=instance,
@@ -306,7 +306,7 @@ class DecidimClient:
                                       end_cursor=None, has_next_page=False))
                 continue
             pages.append(self._page(walk.component, walk.kind, connection, guards[id(walk)]))
-        return pages
+        return [p.model_copy(update={"more_in_answer": True}) for p in pages[:-1]] + pages[-1:]
 
     def _connection(
         self, data: dict[str, Any], kind: ItemKind, component: ComponentRef
@@ -375,12 +375,13 @@ class DecidimClient:
         return self._send_text(operation, queries.document(operation, features), variables)
 
     def _send_text(self, operation: str, text: str, variables: dict[str, Any]) -> dict[str, Any]:
-        if text not in self._requests:
-            self._requests[text] = gql(text)
-        request = GraphQLRequest(
-            self._requests[text], variable_values=variables or None, operation_name=operation
-        )
-        return self._http.execute(request.payload)
+        query = self._queries.get(text)
+        if query is None:  # parse (a syntax check) and print once per text, not per request
+            query = self._queries[text] = GraphQLRequest(gql(text)).payload["query"]
+        payload: dict[str, Any] = {"query": query, "operationName": operation}
+        if variables:
+            payload["variables"] = variables
+        return self._http.execute(payload)
 
     def _query_error(self, operation: str, message: str, errors: list[Any]) -> QueryError:
         return QueryError(

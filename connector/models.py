@@ -182,6 +182,9 @@ class ItemPage(_Raw):
     end_cursor: str | None = None
     has_next_page: bool = False
     null_nodes: int = 0  # null entries the server listed here (items hidden from this caller)
+    #: more pages of the same answer follow at once (no request in between): a saver may
+    #: commit them together
+    more_in_answer: bool = False
 
 
 class Features(_Raw):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import ssl
 import threading
 from collections.abc import Callable
@@ -42,6 +43,8 @@ BACKOFF_BASE = 1.0
 BACKOFF_CAP = 60.0
 RETRY_AFTER_CAP = 900.0
 USER_AGENT = f"participa/{__version__}"
+#: a JSON ``\\uD…`` escape (any case): the answer may hold a lone UTF-16 surrogate
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD]")
 
 
 class _CutShort(ProtocolError):
@@ -212,7 +215,7 @@ class GraphQLTransport:
             )
         try:
             body = json.loads(text)
-            if "\\ud" in text.lower():  # \uD800-\uDFFF escapes: maybe lone surrogates
+            if _SURROGATE_ESCAPE.search(text):  # \uD800-\uDFFF escapes: maybe lone surrogates
                 body = _without_lone_surrogates(body)
         except ValueError as exc:
             cut = isinstance(exc, json.JSONDecodeError) and (

@@ -12,13 +12,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from typing import Any
 
 from connector.models import Comment, ComponentRef, Debate, Item, Meeting, Named, Proposal, Space
 from sync.privacy import author_key
-from sync.text import hashtags, html_to_text, pick_text, plain, scrub_mentions, to_date, to_utc
+from sync.text import (
+    html_to_text,
+    pick_text,
+    plain,
+    plain_hashtags,
+    scrub_mentions,
+    to_date,
+    to_utc,
+)
 
 Row = dict[str, Any]
 
@@ -39,6 +47,8 @@ class Context:
     base_url: str
     secret: bytes
     zone: tzinfo = UTC
+    #: author keys computed in this run, by (typename, id): one HMAC per participant
+    authors: dict[tuple[str, str], str] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -131,36 +141,43 @@ def _author(item: Item | Comment, ctx: Context, official: bool = False) -> str |
     author = item.author
     if official or author is None or author.typename in OFFICIAL_AUTHORS:
         return None
-    return author_key(ctx.secret, author.typename, author.id)
+    key = (author.typename, author.id)
+    found = ctx.authors.get(key)
+    if found is None:
+        found = ctx.authors[key] = author_key(ctx.secret, author.typename, author.id)
+    return found
 
 
-def _item_common(item: Item, kind: str, body: str | None, place: Place, ctx: Context) -> Row:
+def _item_common(
+    item: Item, kind: str, body_text: str | None, place: Place, ctx: Context
+) -> Row:
+    """The columns every item has; ``body_text`` is its body or description, ``plain``."""
     item_id = int(item.id)
+    title = text_of(item.title, ctx)
     return {
         "instance": ctx.instance,
         "id": item_id,
         "component_id": place.component_id,
         "space_type": place.space_type,
         "space_id": place.space_id,
-        "title": title_of(item.title, ctx),
+        "title": title or "",
         "created_at": to_utc(item.created_at, ctx.zone),
         "updated_at": to_utc(item.updated_at, ctx.zone),
         "comments_count": item.total_comments_count,
         "category": name_of(item.category, ctx),
         "scope": name_of(item.scope, ctx),
         "taxonomies": names_json(item.taxonomies, ctx),
-        "hashtags": json.dumps(
-            hashtags([pick_text(item.title, ctx.locale), body]), ensure_ascii=False
-        ),
+        "hashtags": json.dumps(plain_hashtags([title, body_text]), ensure_ascii=False),
         "url": item_url(ctx, place, kind, item_id),
     }
 
 
 def proposal_row(item: Proposal, place: Place, ctx: Context) -> Row:
     body = pick_text(item.body, ctx.locale)
+    body_text = plain(body)
     return {
-        **_item_common(item, "proposals", body, place, ctx),
-        "body_text": plain(body),
+        **_item_common(item, "proposals", body_text, place, ctx),
+        "body_text": body_text,
         "body_html": scrub_mentions(body),
         "state": item.state,
         "withdrawn": flag(item.withdrawn or item.state == "withdrawn"),
@@ -178,9 +195,10 @@ def proposal_row(item: Proposal, place: Place, ctx: Context) -> Row:
 
 def debate_row(item: Debate, place: Place, ctx: Context) -> Row:
     description = pick_text(item.description, ctx.locale)
+    description_text = plain(description)
     return {
-        **_item_common(item, "debates", description, place, ctx),
-        "description_text": plain(description),
+        **_item_common(item, "debates", description_text, place, ctx),
+        "description_text": description_text,
         "description_html": scrub_mentions(description),
         "published_at": to_utc(item.created_at, ctx.zone),
         "start_time": to_utc(item.start_time, ctx.zone),
@@ -192,9 +210,10 @@ def debate_row(item: Debate, place: Place, ctx: Context) -> Row:
 
 def meeting_row(item: Meeting, place: Place, ctx: Context) -> Row:
     description = pick_text(item.description, ctx.locale)
+    description_text = plain(description)
     return {
-        **_item_common(item, "meetings", description, place, ctx),
-        "description_text": plain(description),
+        **_item_common(item, "meetings", description_text, place, ctx),
+        "description_text": description_text,
         "description_html": scrub_mentions(description),
         "published_at": to_utc(item.created_at, ctx.zone),
         "start_time": to_utc(item.start_time, ctx.zone),

@@ -1,9 +1,10 @@
 """The sync pipeline: one Decidim instance → the store, page by page, resumable.
 
 ``sync_instance`` records a ``sync_runs`` row, detects the server's features, discovers spaces
-and components, then walks every Proposals/Debates/Meetings component. Each page is saved in
-ONE transaction (items, their comments, changed counters, the cursor to resume after it), so
-an interrupted run keeps what it fetched and the next run resumes after the saved cursor.
+and components, then walks every Proposals/Debates/Meetings component. Each page is saved
+with the cursor to resume after it (items, their comments, changed counters, the cursor) in
+ONE transaction with the other pages of the same answer (several components share a request),
+so an interrupted run keeps what it fetched and the next run resumes after the saved cursor.
 When a walk completes, items it did not list get ``removed_at``. Finally the department tags
 are recomputed (``retag``, passed in by the caller) and the run row is finished.
 
@@ -12,8 +13,9 @@ Nothing is printed: ``progress`` receives short messages if the caller wants the
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -132,7 +134,7 @@ def sync_instance(
 
     ``full`` ignores saved cursors and re-walks every component from its first page.
     ``secret`` is the author-key secret (default: ``<store>.key`` beside the store).
-    ``should_stop`` is checked after every committed page; when it answers True the run is
+    ``should_stop`` is checked after every committed answer; when it answers True the run is
     marked failed and ``StoppedError`` raised (the next run resumes from the saved cursor).
     """
     ctx = Context(
@@ -274,10 +276,16 @@ def _walk_components(run: _Run, walks: list[_Walk], features: Features) -> None:
         sizes=sizes,
     )
     finished = 0
-    for page in pages:
+    pages = iter(pages)
+    while True:
+        page = _next_page(run, pages)
+        if page is None:
+            return
         walk = by_id[page.component_id]
         walk.null_nodes += page.null_nodes
-        with run.db.atomic():
+        if not run.db.conn.in_transaction:
+            run.db.begin()  # one transaction per answer: its pages commit together
+        with run.db.atomic():  # a savepoint: a page that fails to save leaves no trace
             _save_page(run, page, walk.place, walk.item_type, remember=walk.whole)
             if walk.whole and page.has_next_page and page.end_cursor:
                 _set_state(run, f"cursor:component:{walk.component.id}", page.end_cursor)
@@ -286,11 +294,31 @@ def _walk_components(run: _Run, walks: list[_Walk], features: Features) -> None:
             finished += 1
             run.progress(f"componente {finished}/{len(walks)}: {walk.component.typename} "
                          f"{walk.component.id}")
+        if page.more_in_answer:
+            continue
+        run.db.commit()
         if run.should_stop():
             raise StoppedError(
                 f"{run.ctx.instance}: sync stopped on request after component "
                 f"{walk.component.id}'s saved page; the next run resumes there"
             )
+
+
+def _next_page(run: _Run, pages: Iterator[ItemPage]) -> ItemPage | None:
+    """The next page, ``None`` at the end; when reading it fails, the pages saved so far
+    (each complete with its cursor) are committed before the error propagates."""
+    try:
+        return next(pages)
+    except StopIteration:
+        if run.db.conn.in_transaction:
+            run.db.commit()
+        return None
+    except BaseException:
+        if run.db.conn.in_transaction:
+            # if the store failed too, the run's own error is what the caller needs
+            with contextlib.suppress(sqlite3.Error):
+                run.db.commit()
+        raise
 
 
 def _begin_walk(run: _Run, walk: _Walk) -> None:

@@ -17,7 +17,6 @@ from sqlite_utils import Database
 
 from sync.normalize import COUNTERS, Row, counters_of
 
-BATCH_SIZE = 200
 ITEM_TABLES = {"proposal": "proposals", "debate": "debates", "meeting": "meetings"}
 _SEEN_TABLE = "participa_walk_seen"
 
@@ -25,18 +24,39 @@ _SEEN_TABLE = "participa_walk_seen"
 def upsert_seen(
     db: Database, table: str, rows: Sequence[Row], pk: tuple[str, ...], stamp: str
 ) -> int:
-    """Upsert ``rows`` as seen at ``stamp`` (un-removing them); set ``first_seen_at`` if new."""
+    """Upsert ``rows`` as seen at ``stamp`` (un-removing them); set ``first_seen_at`` if new.
+
+    One prepared ``INSERT … ON CONFLICT DO UPDATE`` for the whole batch (rows of one call
+    share their columns): the columns a row gives are replaced, ``first_seen_at`` is kept."""
     if not rows:
         return 0
-    seen = [{**row, "last_seen_at": stamp, "removed_at": None} for row in rows]
-    db.table(table).upsert_all(seen, pk=pk, alter=True, batch_size=BATCH_SIZE)
-    for chunk in _chunks([row["id"] for row in rows]):
-        db.execute(
-            f"UPDATE {table} SET first_seen_at = ? WHERE instance = ? AND first_seen_at IS NULL "
-            f"AND id IN ({_marks(chunk)})",
-            [stamp, rows[0]["instance"], *chunk],
-        )
+    columns = list(rows[0])
+    _add_missing_columns(db, table, columns)
+    names = ", ".join(f"[{c}]" for c in columns)
+    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in pk)
+    sql = (
+        f"INSERT INTO [{table}] ({names}, first_seen_at, last_seen_at, removed_at) "
+        f"VALUES ({_marks(columns)}, ?, ?, NULL) ON CONFLICT ({', '.join(pk)}) DO UPDATE SET "
+        f"{updates + ', ' if updates else ''}"
+        f"first_seen_at = COALESCE([{table}].first_seen_at, excluded.first_seen_at), "
+        "last_seen_at = excluded.last_seen_at, removed_at = NULL"
+    )
+    db.conn.executemany(sql, [(*_values(row, columns), stamp, stamp) for row in rows])
     return len(rows)
+
+
+def _values(row: Row, columns: list[str]) -> tuple[Any, ...]:
+    if len(row) != len(columns):
+        raise ValueError(f"rows of one batch must share their columns: {sorted(row)}")
+    return tuple(row[c] for c in columns)
+
+
+def _add_missing_columns(db: Database, table: str, columns: list[str]) -> None:
+    """New fields become columns (what ``upsert_all(alter=True)`` did)."""
+    known = {r[1] for r in db.execute(f"PRAGMA table_info([{table}])").fetchall()}
+    missing = [c for c in columns if c not in known]
+    for column in missing:
+        db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{column}]")
 
 
 def record_counters(
@@ -47,19 +67,17 @@ def record_counters(
         return 0
     latest = _latest_counters(db, rows[0]["instance"], item_type, [r["id"] for r in rows])
     history = [
-        {
-            "instance": row["instance"],
-            "item_type": item_type,
-            "item_id": row["id"],
-            "observed_at": observed_at,
-            **dict(zip(COUNTERS, counters_of(row), strict=True)),
-            "sync_run_id": run_id,
-        }
+        (row["instance"], item_type, row["id"], observed_at, *counters, run_id)
         for row in rows
-        if latest.get(row["id"]) != counters_of(row)
+        if latest.get(row["id"]) != (counters := counters_of(row))
     ]
-    db.table("counter_history").upsert_all(
-        history, pk=("instance", "item_type", "item_id", "observed_at"), batch_size=BATCH_SIZE
+    db.conn.executemany(
+        "INSERT INTO counter_history (instance, item_type, item_id, observed_at, "
+        f"{', '.join(COUNTERS)}, sync_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (instance, item_type, item_id, observed_at) DO UPDATE SET "
+        f"{', '.join(f'{c} = excluded.{c}' for c in COUNTERS)}, "
+        "sync_run_id = excluded.sync_run_id",
+        history,
     )
     return len(history)
 
@@ -69,15 +87,12 @@ def _latest_counters(
 ) -> dict[int, tuple[Any, ...]]:
     latest: dict[int, tuple[Any, ...]] = {}
     for chunk in _chunks(ids):
+        # SQLite gives the bare columns of an aggregate query from the row of its MAX()
         sql = f"""
-            SELECT h.item_id, {", ".join(f"h.{c}" for c in COUNTERS)}
-              FROM counter_history AS h
-             WHERE h.instance = ? AND h.item_type = ? AND h.item_id IN ({_marks(chunk)})
-               AND h.observed_at = (
-                   SELECT MAX(observed_at) FROM counter_history
-                    WHERE instance = h.instance AND item_type = h.item_type
-                      AND item_id = h.item_id)"""
-        for item_id, *values in db.execute(sql, [instance, item_type, *chunk]).fetchall():
+            SELECT item_id, {", ".join(COUNTERS)}, MAX(observed_at) FROM counter_history
+             WHERE instance = ? AND item_type = ? AND item_id IN ({_marks(chunk)})
+             GROUP BY item_id"""
+        for item_id, *values, _observed in db.execute(sql, [instance, item_type, *chunk]):
             latest[item_id] = tuple(values)
     return latest
 
@@ -203,9 +218,11 @@ def get_state(db: Database, instance: str, key: str) -> str | None:
 
 
 def set_state(db: Database, instance: str, key: str, value: str, stamp: str) -> None:
-    db.table("sync_state").upsert(
-        {"instance": instance, "key": key, "value": value, "updated_at": stamp},
-        pk=("instance", "key"),
+    db.execute(
+        "INSERT INTO sync_state (instance, key, value, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (instance, key) DO UPDATE SET value = excluded.value, "
+        "updated_at = excluded.updated_at",
+        [instance, key, value, stamp],
     )
 
 

@@ -42,6 +42,16 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("comments", ["instance", "item_type", "item_id"]),
     ("comments", ["instance", "component_id"]),
     ("item_departments", ["instance", "department"]),
+    # report windows: (instance, published_at) ranges on each item table, comments and spaces
+    ("spaces", ["instance", "published_at"]),
+    ("proposals", ["instance", "published_at"]),
+    ("proposals", ["instance", "answered_at"]),
+    ("debates", ["instance", "published_at"]),
+    ("meetings", ["instance", "published_at"]),
+    ("meetings", ["instance", "start_time"]),
+    ("comments", ["instance", "published_at", "item_type", "item_id", "author_key", "removed_at"]),
+    # counter changes inside a period (counter_history's key serves the per-item look-ups)
+    ("counter_history", ["instance", "observed_at"]),
     ("sync_runs", ["instance", "started_at"]),
 ]
 
@@ -65,22 +75,34 @@ SELECT instance, 'meeting', id, component_id, space_type, space_id, title,
   FROM meetings
 """
 
+#: One row per (item, department): the row of its first rule. Written as a filter rather than
+#: ``SELECT DISTINCT`` so that SQLite can join it by key instead of materializing every tag.
 _ITEM_DEPARTMENTS_VIEW = """
-SELECT DISTINCT instance, item_type, item_id, department FROM item_departments
+SELECT t.instance, t.item_type, t.item_id, t.department
+  FROM item_departments AS t
+ WHERE t.rule = (SELECT MIN(u.rule) FROM item_departments AS u
+                  WHERE u.instance = t.instance AND u.item_type = t.item_type
+                    AND u.item_id = t.item_id AND u.department = t.department)
 """
 
+#: Each item table is joined by its key (joining the ``v_items`` union would make SQLite
+#: materialize every item); at most one of the three matches a comment.
 _COMMENTS_VIEW = """
 SELECT c.instance, c.id, c.item_type, c.item_id, c.parent_id, c.depth, c.published_at,
        c.author_key,
-       COALESCE(i.space_type, c.space_type) AS space_type,
-       COALESCE(i.space_id, c.space_id) AS space_id,
-       COALESCE(c.removed_at, i.removed_at) AS removed_at
+       COALESCE(p.space_type, d.space_type, m.space_type, c.space_type) AS space_type,
+       COALESCE(p.space_id, d.space_id, m.space_id, c.space_id) AS space_id,
+       COALESCE(c.removed_at, p.removed_at, d.removed_at, m.removed_at) AS removed_at
   FROM comments AS c
-  LEFT JOIN v_items AS i
-    ON i.instance = c.instance AND i.item_type = c.item_type AND i.id = c.item_id
+  LEFT JOIN proposals AS p
+    ON c.item_type = 'proposal' AND p.instance = c.instance AND p.id = c.item_id
+  LEFT JOIN debates AS d
+    ON c.item_type = 'debate' AND d.instance = c.instance AND d.id = c.item_id
+  LEFT JOIN meetings AS m
+    ON c.item_type = 'meeting' AND m.instance = c.instance AND m.id = c.item_id
 """
 
-#: name → SELECT; created in this order (``v_comments`` reads ``v_items``).
+#: name → SELECT; created in this order.
 VIEWS: dict[str, str] = {
     "v_spaces": """
 SELECT instance, type, id, slug, title, published_at, url, removed_at FROM spaces
@@ -105,6 +127,9 @@ def open_store(path: Path) -> Database:
         db.execute("PRAGMA schema_version").fetchone()  # fails now if not a database
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
+        # WAL + NORMAL: a commit is atomic and survives a crash of participa; only a power
+        # loss may undo the last pages, which the next sync re-reads (no fsync per page)
+        db.execute("PRAGMA synchronous = NORMAL")
         ensure_schema(db)
     except sqlite3.Error as exc:
         conn.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, tzinfo
+from html import unescape
 from html.parser import HTMLParser
 
 from connector.models import Translation
@@ -41,6 +42,19 @@ _BLOCKS = frozenset({
     "nav", "ol", "p", "pre", "section", "table", "tr", "ul",
 })
 _DROPPED = frozenset({"script", "style", "template", "noscript"})
+#: a start or end tag in the plain form Decidim's editors write (``<p>``, ``<br />``,
+#: ``<a href="…" target="_blank">``, ``</p>``): HTML made only of these and text without ``<``
+#: is read by ``_simple_html_parts`` exactly as ``HTMLParser`` reads it, several times faster
+_WS = "[ \t\n\r\f]"
+_SIMPLE_TAG = re.compile(
+    rf"<(?:([a-zA-Z][a-zA-Z0-9]*)(?:{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+    rf"(?:{_WS}*={_WS}*(?:\"[^\"]*\"|'[^']*'|[^ \t\n\r\f\"'=<>`]+))?)*{_WS}*/?"
+    rf"|/([a-zA-Z][a-zA-Z0-9]*){_WS}*)>"
+)
+#: tags the simple reading does not handle: dropped content, and the elements whose
+#: content ``HTMLParser`` (of some Python release) reads as raw text
+_NOT_SIMPLE = _DROPPED | {"textarea", "title", "xmp", "iframe", "noembed", "noframes",
+                          "plaintext"}
 
 
 def _language(locale: str) -> str:
@@ -49,6 +63,11 @@ def _language(locale: str) -> str:
 
 def pick_text(translations: Sequence[Translation], locale: str) -> str | None:
     """The best translation's text for ``locale``; ``None`` when there is none."""
+    for t in translations:  # the usual case: a human translation in the locale itself
+        if t.locale == locale and not t.machine_translated and t.text and t.text.strip():
+            if _LOCALE.match(t.locale):
+                return t.text
+            break
     usable = [
         t for t in translations if t.text and t.text.strip() and _LOCALE.match(t.locale)
     ]
@@ -97,18 +116,48 @@ def html_to_text(html: str | None) -> str | None:
     """Plain text of ``html``: one line per block, spaces collapsed; ``None`` if empty."""
     if html is None:
         return None
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    parts = _simple_html_parts(html)
+    if parts is None:
+        parser = _TextExtractor()
+        parser.feed(html)
+        parser.close()
+        parts = parser.parts
+    lines = (" ".join(line.split()) for line in "".join(parts).splitlines())
     text = "\n".join(line for line in lines if line)
     return text or None
 
 
+def _simple_html_parts(html: str) -> list[str] | None:
+    """What ``_TextExtractor`` collects from ``html``, when ``html`` is text and simple tags
+    only (``_SIMPLE_TAG``); ``None`` otherwise (comments, scripts, a bare ``<``, …)."""
+    if "<" not in html:
+        return [unescape(html)]
+    parts: list[str] = []
+    pos = 0
+    for match in _SIMPLE_TAG.finditer(html):
+        if match.start() != pos:
+            data = html[pos : match.start()]
+            if "<" in data:
+                return None
+            parts.append(unescape(data))
+        pos = match.end()
+        start, end = match.group(1), match.group(2)
+        tag = (start or end).lower()
+        if tag in _NOT_SIMPLE:
+            return None
+        if tag in _BLOCKS or (start and tag == "br"):
+            parts.append("\n")
+    rest = html[pos:]
+    if "<" in rest:
+        return None
+    parts.append(unescape(rest))
+    return parts
+
+
 def render_gids(text: str | None) -> str | None:
     """Replace Decidim's hashtag and mention global ids by ``#Name`` and ``@participante``."""
-    if text is None:
-        return None
+    if text is None or "gid://" not in text:
+        return text
     text = _HASHTAG_GID.sub(lambda m: f"#{m.group(1)}", text)
     return _MENTION_GID.sub(MENTION, text)
 
@@ -119,7 +168,9 @@ def scrub_mentions(html: str | None) -> str | None:
     the HTML is kept as received (hashtag global ids too)."""
     if html is None:
         return None
-    return _MENTION_GID.sub(MENTION, _MENTION_HTML.sub(MENTION, html))
+    if "<" in html:
+        html = _MENTION_HTML.sub(MENTION, html)
+    return _MENTION_GID.sub(MENTION, html) if "gid://" in html else html
 
 
 def plain(html: str | None) -> str | None:
@@ -129,11 +180,16 @@ def plain(html: str | None) -> str | None:
 
 def hashtags(texts: Iterable[str | None]) -> list[str]:
     """Hashtag names (without ``#``) in order of first use, from raw or plain text."""
+    return plain_hashtags(plain(text) for text in texts)
+
+
+def plain_hashtags(texts: Iterable[str | None]) -> list[str]:
+    """``hashtags`` of texts that are already ``plain``."""
     found: dict[str, None] = {}
     for text in texts:
-        rendered = plain(text) or ""
-        for name in _HASHTAG.findall(rendered):
-            found.setdefault(name, None)
+        if text and "#" in text:
+            for name in _HASHTAG.findall(text):
+                found.setdefault(name, None)
     return list(found)
 
 
@@ -147,7 +203,10 @@ def to_utc(value: str | None, zone: tzinfo = UTC) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = moment.astimezone(UTC)
+    if moment.year < 1000:  # isoformat pads the year to 4 digits, strftime may not
+        return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{moment.replace(microsecond=0, tzinfo=None).isoformat()}Z"
 
 
 def to_date(value: str | None) -> str | None:
