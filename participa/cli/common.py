@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
+from participa.errors import ConfigError
 from sync.config import Config, find_config, load_config
 
 ConfigOption = Annotated[
@@ -43,3 +46,18 @@ def warn(message: str) -> None:
 
 def is_tty() -> bool:
     return sys.stderr.isatty()
+
+
+def parse_now(text: str | None, zone: str = "UTC") -> datetime:
+    """``--now``: an ISO 8601 instant (a naive one is read in ``zone``); default: the clock."""
+    tz = ZoneInfo(zone)
+    if not text:
+        return datetime.now(tz)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"expected an ISO 8601 date and time such as 2026-11-24T12:00, got {text!r}",
+            key="--now",
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from participa.cli import app
-from participa.cli.common import echo, is_tty, warn
+from participa.cli.common import echo, is_tty, parse_now, warn
 from participa.cli.sync_cmd import format_int, lang, summary_line, sync_config
 from participa.errors import ConfigError, ParticipaError
 from reports.api import load_digest, write_digest_html
@@ -99,17 +99,6 @@ def demo_config_text(url: str, departments: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parse_now(value: str | None) -> datetime:
-    """``--now``: an ISO 8601 moment (naive means Valparaíso time); default: the clock."""
-    if value is None:
-        return datetime.now(DEMO_ZONE)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(
-            f"--now: expected an ISO 8601 date and time such as 2026-11-24T12:00, got {value!r}"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=DEMO_ZONE)
 
 
 def simulated_clock(present: datetime) -> Callable[[], datetime]:
@@ -143,7 +132,7 @@ def demo_cmd(
         raise ParticipaError(
             f"{directory}: cannot create the demo folder ({exc.strerror})"
         ) from None
-    present = parse_now(now)
+    present = parse_now(now, DEMO_ZONE.key)
     simulator = _start_simulator(release, seed, present)
     url = simulator.start()
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import webbrowser
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,8 +17,8 @@ import typer
 from sqlite_utils import Database
 
 from participa.cli import app
-from participa.cli.common import ConfigOption, echo, get_config, warn
-from participa.errors import ConfigError, ParticipaError, ReportError
+from participa.cli.common import ConfigOption, echo, get_config, parse_now, warn
+from participa.errors import ConfigError, ParticipaError
 from reports import ledger
 from reports.api import choose_period, load_digest
 from reports.delivery import Outcome, Outgoing, Transport, dispatch, dry_run, smtp_transport
@@ -68,7 +68,7 @@ def send_command(
     """Send each configured digest for the week, once (see `participa digest status`)."""
     cfg = get_config(config)
     outcomes = send_digests(
-        cfg, now=parse_now(now), week=week, names=digest,
+        cfg, now=parse_now(now, cfg.instances[0].timezone), week=week, names=digest,
         outbox=outbox if dry_run_ else None, resend=resend,
         on_outcome=lambda outcome: report_outcome(outcome, require_email(cfg)),
     )
@@ -136,7 +136,7 @@ def preview_command(
     email = require_email(cfg)
     db = open_store(cfg.store.path)
     for entry in select_digests(email, digest):
-        message = outgoing(cfg, entry, db, week, parse_now(now))
+        message = outgoing(cfg, entry, db, week, parse_now(now, cfg.instances[0].timezone))
         stem = eml_filename(message.period.label, entry.name, message.instance)[: -len(".eml")]
         html, files = html_with_files(message.content, stem)
         out.mkdir(parents=True, exist_ok=True)
@@ -240,12 +240,3 @@ def report_outcome(outcome: Outcome, email: EmailConfig) -> None:
     else:
         echo(line)
 
-
-def parse_now(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ReportError(f"--now {text!r}: expected an ISO 8601 instant") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +10,7 @@ import typer
 from sqlite_utils import Database
 
 from participa.cli import app
-from participa.cli.common import ConfigOption, InstanceOption, echo, get_config
+from participa.cli.common import ConfigOption, InstanceOption, echo, get_config, parse_now
 from participa.errors import ReportError, StoreError
 from reports.api import choose_period, load_digest
 from reports.model import Digest
@@ -59,7 +58,7 @@ def report(
         typer.Option(help="es or en (default: lang in the reports section of the config)."),
     ] = None,
     now: Annotated[
-        str | None, typer.Option(hidden=True, help="Pretend it is this UTC time (tests).")
+        str | None, typer.Option(hidden=True, help="Pretend it is this instant (ISO 8601).")
     ] = None,
 ) -> None:
     """Participation digest of a week or period: overall, per department, in es-CL or English.
@@ -68,7 +67,7 @@ def report(
     """
     config = get_config(config_path)
     inst = _one_instance(config, instance)
-    moment = _parse_now(now)
+    moment = parse_now(now, inst.timezone)
     period = choose_period(inst, moment, week=week, start=start, end=end)
     chosen = _format(fmt, output)
     digest = _with_store(
@@ -101,16 +100,6 @@ def _format(fmt: str | None, output: Path | None) -> str:
     if fmt not in FORMATS:
         raise ReportError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
     return fmt
-
-
-def _parse_now(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ReportError(f"--now {text!r}: expected an ISO timestamp") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _with_store(config: Config, use: Callable[[Database], Digest]) -> Digest:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
 from participa.cli import app
-from participa.cli.common import echo
+from participa.cli.common import echo, parse_now
 from participa.errors import ConfigError
 
 sim_app = typer.Typer(
@@ -22,15 +20,6 @@ sim_app = typer.Typer(
 app.add_typer(sim_app, name="simulator")
 
 
-def parse_now(text: str | None, timezone: str) -> datetime | None:
-    """``--now`` as an aware datetime (a naive value is read in the organization's zone)."""
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(f"expected an ISO 8601 date-time, got {text!r}", key="--now") from exc
-    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(timezone))
 
 
 @sim_app.command("serve")
@@ -60,7 +49,7 @@ def serve(
         raise ConfigError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}",
                           key="--scale")
     simulator = Simulator(release=release, seed=seed, scale=scale,
-                          now=parse_now(now, timezone), timezone=timezone,
+                          now=parse_now(now, timezone) if now else None, timezone=timezone,
                           requests_per_window=rate_limit, window_seconds=window,
                           latency_ms=latency_ms, port=port)
     with simulator:

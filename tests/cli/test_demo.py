@@ -7,7 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from participa.cli.demo_cmd import TABLES, demo_config_text, example_departments, parse_now
+from participa.cli.common import parse_now
+from participa.cli.demo_cmd import TABLES, demo_config_text, example_departments
 from participa.errors import ConfigError
 from sync.config import parse_config
 
@@ -20,8 +21,10 @@ def test_demo_config_is_valid_and_carries_the_example_departments():
     assert [d.slug for d in config.departments] == [d["slug"] for d in departments]
 
 
-def test_parse_now():
-    assert parse_now("2026-11-24T12:00").utcoffset().total_seconds() == -3 * 3600
+def test_parse_now_reads_naive_instants_in_the_given_zone():
+    santiago = "America/Santiago"
+    assert parse_now("2026-11-24T12:00", santiago).utcoffset().total_seconds() == -3 * 3600
+    assert parse_now("2026-11-24T12:00Z", santiago).utcoffset().total_seconds() == 0
     assert parse_now("2026-11-24T12:00:00+00:00").hour == 12
     assert isinstance(parse_now(None), datetime)
     with pytest.raises(ConfigError, match="--now"):
