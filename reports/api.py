@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -12,7 +12,7 @@ from participa.errors import ReportError
 from reports.digest import build_digest
 from reports.model import Digest, DigestOptions
 from reports.period import Period, date_range, iso_week, last_complete_week
-from reports.read import read_rows
+from reports.read import read_aggregates
 from reports.render import render
 from sync.config import Config, InstanceConfig
 
@@ -71,11 +71,9 @@ def load_digest(
     """Read the store and build the digest of ``period`` (default: last complete week)."""
     period = period or last_complete_week(now, instance.timezone)
     options = digest_options(config, departments_filtered=bool(departments))
-    earliest = period.shifted(-(options.trend_periods - 1)).start - timedelta(days=1)
-    rows = read_rows(db, instance.name, earliest)
-    return build_digest(
-        rows, period, chosen_departments(config, departments), options, now, instance.name
-    )
+    chosen = chosen_departments(config, departments)
+    aggregates = read_aggregates(db, instance.name, period, [s for s, _ in chosen], options)
+    return build_digest(aggregates, period, chosen, options, now, instance.name)
 
 
 def write_digest_html(

@@ -1,7 +1,8 @@
 """The values a digest is made of: what the reader returns and what ``build_digest`` builds.
 
-``StoreRows`` holds plain rows (mappings) as read from the documented views. Everything else
-is the computed digest: frozen dataclasses, no I/O, safe to pass to templates and to JSON.
+``Aggregates`` holds what SQLite aggregated from the documented views (``reports.read``): small
+counts keyed by period bucket and department signature, and the few rows the lists show.
+Everything else is the computed digest: frozen dataclasses, no I/O, safe for templates and JSON.
 """
 
 from __future__ import annotations
@@ -25,18 +26,6 @@ METRICS: tuple[str, ...] = (
     "active_participants",
 )
 MEETING_TYPES: tuple[str, ...] = ("in_person", "online", "hybrid")
-
-
-@dataclass(frozen=True)
-class StoreRows:
-    """Rows of one instance: ``v_items``, ``v_comments``, ``v_item_departments``, ``v_spaces``
-    and ``counter_history`` (see README), as plain mappings."""
-
-    items: tuple[Row, ...] = ()
-    comments: tuple[Row, ...] = ()
-    tags: tuple[Row, ...] = ()
-    spaces: tuple[Row, ...] = ()
-    counters: tuple[Row, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,3 +149,61 @@ class Digest:
     options: DigestOptions = field(default_factory=DigestOptions)
     upcoming_until: date | None = None
     partial: bool = False
+
+
+#: The department slugs tagging an item (``v_item_departments``); empty: "sin departamento".
+Signature = frozenset[str]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """New things in period bucket ``k`` (``period.shifted(-k)``) among the items (and their
+    comments, or the spaces) tagged exactly ``departments``. ``active_participants`` is 0:
+    distinct counts do not add up across signatures (see ``ScopeLists.participants``)."""
+
+    k: int
+    departments: Signature
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Proposals and debates published before the period end and not removed by then, tagged
+    exactly ``departments``: how many, how many proposals wait for an answer, and counter gains
+    (``votes``/``endorsements`` None when no item of them has both values)."""
+
+    departments: Signature
+    visible: int = 0
+    unanswered: int = 0
+    with_data: int = 0
+    votes: int | None = None
+    endorsements: int | None = None
+
+
+@dataclass(frozen=True)
+class ScopeLists:
+    """What one section lists (everything, a department, the untagged), already limited by SQL.
+    ``participants[k]``: distinct authors in bucket k; ``unanswered``: the oldest candidates
+    (ties on days waiting included; the digest ranks and cuts them)."""
+
+    participants: tuple[int, ...] = ()
+    answered_count: int = 0
+    answered_states: tuple[tuple[str, int], ...] = ()
+    answered: tuple[Item, ...] = ()
+    unanswered: tuple[Item, ...] = ()
+    top_supported: tuple[Item, ...] = ()
+    top_commented: tuple[Ranked, ...] = ()
+    upcoming_count: int = 0
+    upcoming: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """Everything ``build_digest`` needs, as SQLite aggregated it (see ``reports.read``)."""
+
+    tallies: tuple[Tally, ...] = ()
+    backlog: tuple[Backlog, ...] = ()
+    gained: tuple[tuple[Signature, Gain], ...] = ()
+    overall: ScopeLists = ScopeLists()
+    departments: tuple[ScopeLists, ...] = ()
+    untagged: ScopeLists = ScopeLists()

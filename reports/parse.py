@@ -2,36 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from participa.errors import ReportError
 from reports.model import Item, Row
-
-Key = tuple[str, int]
-
-
-@dataclass(frozen=True)
-class Comment:
-    item_key: Key
-    published_at: datetime | None
-    author_key: str | None
-    removed_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Space:
-    key: Key
-    published_at: datetime | None
-    removed_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Observation:
-    observed_at: datetime
-    vote_count: int | None
-    endorsements_count: int | None
 
 
 def parse_instant(value: object, what: str = "timestamp") -> datetime | None:
@@ -71,54 +45,3 @@ def parse_item(row: Row) -> Item:
         type_of_meeting=row.get("type_of_meeting") or None,
         start_time=parse_instant(row.get("start_time"), what),
     )
-
-
-def parse_comment(row: Row) -> Comment:
-    what = f"comment {row.get('id')}"
-    return Comment(
-        item_key=(str(row["item_type"]), int(row["item_id"])),
-        published_at=parse_instant(row.get("published_at"), what),
-        author_key=row.get("author_key") or None,
-        removed_at=parse_instant(row.get("removed_at"), what),
-    )
-
-
-def parse_space(row: Row) -> Space:
-    what = f"{row.get('type')} {row.get('id')}"
-    return Space(
-        key=(str(row["type"]), int(row["id"])),
-        published_at=parse_instant(row.get("published_at"), what),
-        removed_at=parse_instant(row.get("removed_at"), what),
-    )
-
-
-def parse_tags(rows: tuple[Row, ...]) -> dict[Key, frozenset[str]]:
-    """``v_item_departments`` rows → (item_type, id) → department slugs."""
-    tags: dict[Key, set[str]] = defaultdict(set)
-    for row in rows:
-        tags[(str(row["item_type"]), int(row["item_id"]))].add(str(row["department"]))
-    return {key: frozenset(slugs) for key, slugs in tags.items()}
-
-
-def parse_counters(rows: tuple[Row, ...]) -> dict[Key, tuple[Observation, ...]]:
-    """``counter_history`` rows → (item_type, id) → observations sorted by time."""
-    history: dict[Key, list[Observation]] = defaultdict(list)
-    for row in rows:
-        key = (str(row["item_type"]), int(row["item_id"]))
-        observed = parse_instant(row.get("observed_at"), f"counter_history {key}")
-        if observed is None:
-            continue
-        history[key].append(
-            Observation(observed, _int(row.get("vote_count")), _int(row.get("endorsements_count")))
-        )
-    return {key: tuple(sorted(obs, key=lambda o: o.observed_at)) for key, obs in history.items()}
-
-
-def value_at(history: tuple[Observation, ...], instant: datetime) -> Observation | None:
-    """The latest observation at or before ``instant``; None means "no data"."""
-    found = None
-    for obs in history:
-        if obs.observed_at > instant:
-            break
-        found = obs
-    return found

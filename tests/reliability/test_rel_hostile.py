@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))
+from report_rows import digest_of  # noqa: E402
 from sample_digest import DEPARTMENTS, NOW, sample_rows  # noqa: E402
 
 from connector.models import Proposal  # noqa: E402
-from reports.digest import build_digest  # noqa: E402
 from reports.mail import compose_message, digest_email  # noqa: E402
 from reports.model import DigestOptions  # noqa: E402
 from reports.period import iso_week  # noqa: E402
@@ -141,8 +141,8 @@ def hostile_digest(title: str, url: str, department: str, instance: str = "valpa
                   for n, r in enumerate(rows.items))
     spaces = tuple({**s, "title": title, "url": url} for s in rows.spaces)
     departments = [(slug, department + name) for slug, name in DEPARTMENTS]
-    return build_digest(replace(rows, items=items, spaces=spaces), W47, departments,
-                        DigestOptions(), NOW, instance)
+    return digest_of(replace(rows, items=items, spaces=spaces), W47, departments,
+                     DigestOptions(), NOW, instance)
 
 
 BASELINE = shape(render(hostile_digest("", "https://x.cl/ok", ""), "html"))

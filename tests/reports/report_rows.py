@@ -1,10 +1,21 @@
-"""Literal store rows for the report tests (shaped like the README views)."""
+"""Literal store rows for the report tests (shaped like the README views), and ``digest_of``:
+the digest SQLite computes from them in an in-memory store."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from reports.digest import build_digest
+from reports.model import Digest, DigestOptions
+from reports.period import Period
+from reports.read import read_aggregates
+from sync.store import ensure_schema
 
 TZ = "America/Santiago"
 
@@ -125,3 +136,60 @@ WEEK_START = date(2026, 11, 16)  # Monday of 2026-W47
 
 def day(n: int) -> date:
     return WEEK_START + timedelta(days=n)
+
+
+@dataclass(frozen=True)
+class StoreRows:
+    """Literal rows shaped like the views (``v_items``, ``v_comments``, ``v_item_departments``,
+    ``v_spaces``) and ``counter_history``; ``digest_of`` writes them into an in-memory store."""
+
+    items: tuple[dict[str, Any], ...] = ()
+    comments: tuple[dict[str, Any], ...] = ()
+    tags: tuple[dict[str, Any], ...] = ()
+    spaces: tuple[dict[str, Any], ...] = ()
+    counters: tuple[dict[str, Any], ...] = ()
+
+
+_ITEM_TABLES = {"proposal": "proposals", "debate": "debates", "meeting": "meetings"}
+
+
+def store_of(rows: StoreRows) -> Database:
+    """An in-memory participa store holding ``rows`` in its tables (so the views return them)."""
+    db = Database(memory=True)
+    ensure_schema(db)
+    for row in rows.items:
+        table = _ITEM_TABLES[row["item_type"]]
+        db[table].insert(_item_columns(row), alter=True)
+    for row in rows.comments:
+        db["comments"].insert(row, alter=True)
+    for n, row in enumerate(rows.tags):
+        db["item_departments"].insert({**row, "rule": f"test:{n}"}, alter=True)
+    for row in rows.spaces:
+        db["spaces"].insert(row, alter=True)
+    for row in rows.counters:
+        db["counter_history"].insert(row, alter=True)
+    return db
+
+
+def _item_columns(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in row.items() if k != "item_type"}
+    if row["item_type"] == "proposal":
+        for k in ("type_of_meeting", "start_time", "end_time"):
+            out.pop(k, None)
+    return out
+
+
+def digest_of(
+    rows: StoreRows,
+    period: Period,
+    departments: Sequence[tuple[str, str]],
+    options: DigestOptions,
+    now: datetime,
+    instance: str,
+    store_instance: str = "valparaiso",
+) -> Digest:
+    """``build_digest`` over what ``read_aggregates`` reads back from ``rows`` in SQLite."""
+    db = store_of(rows)
+    slugs = [slug for slug, _name in departments]
+    aggregates = read_aggregates(db, store_instance, period, slugs, options)
+    return build_digest(aggregates, period, departments, options, now, instance)

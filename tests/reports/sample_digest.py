@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from report_rows import comment, counter, day, debate, local, meeting, proposal, space, tag
+from report_rows import (
+    StoreRows,
+    comment,
+    counter,
+    day,
+    debate,
+    digest_of,
+    local,
+    meeting,
+    proposal,
+    space,
+    tag,
+)
 
-from reports.digest import build_digest
-from reports.model import Digest, DigestOptions, StoreRows
+from reports.model import Digest, DigestOptions
 from reports.period import iso_week
 
 HOSTILE = '<script>alert("x")</script> "comillas" & \'apóstrofo\' ' + "palabralarguísima" * 12
@@ -84,7 +95,7 @@ def sample_rows() -> StoreRows:
 
 
 def sample_digest(departments_filtered: bool = False) -> Digest:
-    return build_digest(
+    return digest_of(
         sample_rows(),
         iso_week("2026-W47", "America/Santiago"),
         DEPARTMENTS,

@@ -1,4 +1,4 @@
-"""Counting rules of build_digest, with literal rows (pure, no store)."""
+"""Counting rules of the digest, with literal rows in an in-memory store (``digest_of``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from report_rows import (
     TZ,
+    StoreRows,
     comment,
     counter,
     day,
     debate,
+    digest_of,
     local,
     meeting,
     midnight,
@@ -21,8 +23,7 @@ from report_rows import (
     z,
 )
 
-from reports.digest import build_digest
-from reports.model import DigestOptions, StoreRows
+from reports.model import DigestOptions
 from reports.period import Period, iso_week, last_complete_week
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -32,7 +33,7 @@ DEPS = [("mujeres", "Mujeres"), ("vacio", "Sin nada")]
 
 def digest(items=(), comments=(), tags=(), spaces=(), counters=(), period=W47, **options):
     rows = StoreRows(tuple(items), tuple(comments), tuple(tags), tuple(spaces), tuple(counters))
-    return build_digest(rows, period, DEPS, DigestOptions(**options), NOW, "valparaiso")
+    return digest_of(rows, period, DEPS, DigestOptions(**options), NOW, "valparaiso")
 
 
 def dst_changes(year: int) -> list[date]:
@@ -234,7 +235,9 @@ def test_top_lists_and_upcoming_meetings():
         + [comment(10, ("debate", 4), local(day(1)))],
     )
     o = d.overall
-    assert [i.id for i in o.top_supported] == [3, 2, 1, 4]
+    # debate 4's endorsements_count=2 cannot reach the store: v_items has NULL support
+    # counters for debates (README), so only proposals rank here
+    assert [i.id for i in o.top_supported] == [3, 2, 1]
     assert [(r.item.id, r.value) for r in o.top_commented] == [(5, 3), (4, 1)]
     assert [i.id for i in o.upcoming] == [6, 8]
     assert d.upcoming_until == date(2026, 12, 6)
@@ -287,7 +290,7 @@ def test_last_complete_week_uses_local_time():
 def test_partial_period_is_flagged():
     rows = StoreRows()
     p = iso_week("2026-W48", TZ)
-    assert build_digest(rows, p, [], DigestOptions(), NOW, "x").partial is True
+    assert digest_of(rows, p, [], DigestOptions(), NOW, "x").partial is True
     assert digest().partial is False
 
 
@@ -300,7 +303,7 @@ def test_a_digest_restricted_to_departments_counts_only_their_items():
         (),
         (),
     )
-    d = build_digest(
+    d = digest_of(
         rows, W47, [("mujeres", "Mujeres")], DigestOptions(departments_filtered=True), NOW, "v"
     )
     assert d.overall.totals.new_proposals == 1 and d.overall.totals.new_comments == 1

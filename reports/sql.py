@@ -1,0 +1,112 @@
+"""SQL the reader composes: period buckets, department signatures, scopes, and ``query``.
+
+Timestamps in the store are UTC ``Z`` strings (``2026-11-16T03:00:00Z``), so comparing them
+as strings compares instants, and ranges on ``published_at`` use the indexes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from participa.errors import StoreError
+from reports.period import Period, utc_z
+
+#: Separates slugs in a signature (``group_concat``); slugs never contain it.
+SEPARATOR = "\x1f"
+
+Params = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ScopeSpec:
+    """Which items a section counts: ``any_of`` departments (None: every item), or ``untagged``
+    (no department at all), or ``nothing``."""
+
+    any_of: tuple[str, ...] | None = None
+    untagged: bool = False
+    nothing: bool = False
+
+
+def signature(alias: str, type_col: str, id_col: str) -> str:
+    """The item's department slugs joined by ``SEPARATOR`` (NULL: none)."""
+    return (
+        f"(SELECT group_concat(t.department, char(31)) FROM v_item_departments AS t"
+        f" WHERE t.instance = {alias}.instance AND t.item_type = {alias}.{type_col}"
+        f" AND t.item_id = {alias}.{id_col})"
+    )
+
+
+def parse_signature(value: str | None) -> frozenset[str]:
+    return frozenset(value.split(SEPARATOR)) if value else frozenset()
+
+
+def scope_filter(scope: ScopeSpec, alias: str, type_col: str, id_col: str) -> tuple[str, Params]:
+    """A WHERE term keeping the rows of ``alias`` whose item is in ``scope``."""
+    if scope.nothing:
+        return "0", {}
+    if scope.any_of is None and not scope.untagged:
+        return "1", {}
+    tagged = (
+        f"SELECT 1 FROM v_item_departments AS t WHERE t.instance = {alias}.instance"
+        f" AND t.item_type = {alias}.{type_col} AND t.item_id = {alias}.{id_col}"
+    )
+    if scope.untagged:
+        return f"NOT EXISTS ({tagged})", {}
+    names = {f"dep{n}": slug for n, slug in enumerate(scope.any_of or ())}
+    marks = ", ".join(f":{name}" for name in names)
+    return f"EXISTS ({tagged} AND t.department IN ({marks}))", names
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """Contiguous periods ``period.shifted(-k)``, k = 0 … count-1, as SQL CASE expressions."""
+
+    periods: tuple[Period, ...]
+
+    @classmethod
+    def of(cls, period: Period, count: int) -> Buckets:
+        return cls(tuple(period.shifted(-k) for k in range(max(count, 1))))
+
+    def params(self) -> Params:
+        out: Params = {
+            "lo": utc_z(self.periods[-1].start_utc),
+            "hi": utc_z(self.periods[0].end_utc),
+        }
+        for k, p in enumerate(self.periods):
+            out[f"lo{k}"], out[f"hi{k}"] = utc_z(p.start_utc), utc_z(p.end_utc)
+        return out
+
+    def bucket(self, column: str) -> str:
+        """The k of the bucket holding ``column`` (inside ``:lo`` … ``:hi``)."""
+        whens = " ".join(f"WHEN {column} >= :lo{k} THEN {k}" for k in range(len(self.periods)))
+        return f"CASE {whens} END"
+
+    def alive(self, removed: str, k: str) -> str:
+        """``removed`` is NULL or after the end of bucket ``k``."""
+        ends = " ".join(f"WHEN {n} THEN :hi{n}" for n in range(len(self.periods)))
+        return f"({removed} IS NULL OR {removed} > CASE {k} {ends} END)"
+
+
+def merge(*parts: Params) -> Params:
+    out: Params = {}
+    for part in parts:
+        out.update(part)
+    return out
+
+
+def query(db: Database, sql: str, params: Params) -> Iterator[dict[str, Any]]:
+    """Rows as dicts, streamed; SQLite errors become ``StoreError``."""
+    try:
+        cursor = db.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"cannot read the store ({exc}); run 'participa sync' to update it"
+        ) from None
