@@ -158,8 +158,8 @@ def page_fault(response: ApiResponse, kind: str, variables: dict[str, Any]) -> A
         found = _resumed_connection(payload["data"], variables)
         if found is None:
             return response
-        connection, after = found
-        connection["pageInfo"].update(hasNextPage=True, endCursor=after)
+        resumed, after = found
+        resumed["pageInfo"].update(hasNextPage=True, endCursor=after)
         return json_response(200, payload, response.operation_name)
     connection = _first_connection(payload["data"])
     info = connection.get("pageInfo") if connection else None
