@@ -30,7 +30,7 @@ FROM v_items AS i WHERE i.instance = :instance AND i.item_type = 'proposal'
  AND i.answered_at >= :start AND i.answered_at < :end AND {_ALIVE} AND {{scope}}
 """
 _UNANSWERED = f"""
-SELECT i.* FROM v_items AS i WHERE i.instance = :instance AND i.item_type = 'proposal'
+SELECT i.* FROM v_proposals AS i WHERE i.instance = :instance
    AND NOT IFNULL(i.withdrawn, 0) AND {_ALIVE} AND i.published_at < :cutoff
    AND (i.answered_at IS NULL OR i.answered_at >= :end) AND {{scope}}
  ORDER BY i.published_at, i.id
@@ -61,8 +61,15 @@ FROM v_items AS i WHERE i.instance = :instance AND i.item_type = 'meeting'
 
 
 def read_lists(
-    db: Database, instance: str, scope: ScopeSpec, buckets: Buckets, options: DigestOptions
+    db: Database,
+    instance: str,
+    scope: ScopeSpec,
+    buckets: Buckets,
+    options: DigestOptions,
+    any_waiting: bool = True,
 ) -> ScopeLists:
+    """The lists of ``scope``; ``any_waiting=False`` (the caller counted no unanswered
+    proposal in it) skips the unanswered list's walk over every proposal."""
     period = buckets.periods[0]
     end = period.end_utc
     until = local_midnight_utc(period.end + timedelta(days=options.upcoming_days + 1),
@@ -88,7 +95,8 @@ def read_lists(
         answered_states=tuple((r["s"], r["n"]) for r in states),
         answered=tuple(rows("SELECT i.* " + _ANSWERED
                             + " ORDER BY i.answered_at DESC, i.id DESC LIMIT :top_n")),
-        unanswered=tuple(oldest(db, _UNANSWERED.format(scope=where), params, options.top_n)),
+        unanswered=tuple(oldest(db, _UNANSWERED.format(scope=where), params, options.top_n)
+                         if any_waiting else ()),
         top_supported=tuple(rows(_SUPPORTED)),
         top_commented=tuple(top_commented(db, scope, params, options.top_n)),
         upcoming_count=count(_UPCOMING),

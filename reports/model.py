@@ -151,7 +151,7 @@ class Digest:
     partial: bool = False
 
 
-#: The department slugs tagging an item (``v_item_departments``); empty: "sin departamento".
+#: The department slugs tagging an item (``item_signatures``); empty: "sin departamento".
 Signature = frozenset[str]
 
 

@@ -31,13 +31,20 @@ class ScopeSpec:
     untagged: bool = False
     nothing: bool = False
 
+    def holds(self, departments: frozenset[str]) -> bool:
+        """Whether an item tagged with ``departments`` is in this scope."""
+        if self.nothing:
+            return False
+        if self.untagged:
+            return not departments
+        return self.any_of is None or not departments.isdisjoint(self.any_of)
+
 
 def signature(alias: str, type_col: str, id_col: str) -> str:
-    """The item's department slugs joined by ``SEPARATOR`` (NULL: none)."""
+    """The item's department slugs, sorted and joined by ``SEPARATOR`` (NULL: none)."""
     return (
-        f"(SELECT group_concat(t.department, char(31)) FROM v_item_departments AS t"
-        f" WHERE t.instance = {alias}.instance AND t.item_type = {alias}.{type_col}"
-        f" AND t.item_id = {alias}.{id_col})"
+        f"(SELECT g.signature FROM item_signatures AS g WHERE g.instance = {alias}.instance"
+        f" AND g.item_type = {alias}.{type_col} AND g.item_id = {alias}.{id_col})"
     )
 
 
@@ -51,12 +58,13 @@ def scope_filter(scope: ScopeSpec, alias: str, type_col: str, id_col: str) -> tu
         return "0", {}
     if scope.any_of is None and not scope.untagged:
         return "1", {}
-    tagged = (
-        f"SELECT 1 FROM v_item_departments AS t WHERE t.instance = {alias}.instance"
-        f" AND t.item_type = {alias}.{type_col} AND t.item_id = {alias}.{id_col}"
+    key = (
+        f"t.instance = {alias}.instance AND t.item_type = {alias}.{type_col}"
+        f" AND t.item_id = {alias}.{id_col}"
     )
     if scope.untagged:
-        return f"NOT EXISTS ({tagged})", {}
+        return f"NOT EXISTS (SELECT 1 FROM item_signatures AS t WHERE {key})", {}
+    tagged = f"SELECT 1 FROM item_departments AS t WHERE {key}"
     names = {f"dep{n}": slug for n, slug in enumerate(scope.any_of or ())}
     marks = ", ".join(f":{name}" for name in names)
     return f"EXISTS ({tagged} AND t.department IN ({marks}))", names

@@ -4,7 +4,9 @@
 what ``participa retag`` calls after the rules change: it rereads the instance's spaces and
 items, matches them with ``sync.tagging`` and replaces the instance's ``item_departments`` rows
 in one transaction, so a removed rule removes its tags. Rows are streamed and inserted in
-batches; only the spaces' tags are kept in memory.
+batches; only the spaces' tags are kept in memory. ``item_signatures`` (what reports read) is
+kept equal to ``item_departments`` by the store's triggers (``sync.migrations``), in the same
+transaction.
 
 The read helpers (``count_tags``, ``explain``, ``iter_untagged``) back ``participa
 departments``; they skip rows whose ``removed_at`` is set, as reports do (``explain`` does not).

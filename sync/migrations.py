@@ -104,3 +104,51 @@ def _initial_schema(db: Database) -> None:
     for name, (columns, pk) in TABLES.items():
         pk_arg: str | tuple[str, ...] = pk[0] if len(pk) == 1 else tuple(pk)
         db.table(name).create(columns, pk=pk_arg, not_null=set(pk))
+
+
+#: Each tagged space or item's departments, sorted and joined by ``char(31)`` (untagged: no
+#: row), kept equal to ``item_departments`` by triggers so that every writer (``retag``, tests,
+#: the bench) keeps it current and reports look an item's departments up with one key seek.
+#: Each trigger deletes, then inserts: a conflict clause inside a trigger would be overridden by
+#: the writer's (``retag``'s ``INSERT OR IGNORE`` would turn ``OR REPLACE`` into a no-op).
+_SIGNATURE_OF = """
+SELECT group_concat(department, char(31)) FROM (
+  SELECT DISTINCT d.department FROM item_departments AS d
+   WHERE d.instance = {row}.instance AND d.item_type = {row}.item_type
+     AND d.item_id = {row}.item_id ORDER BY d.department)
+"""
+_SIGNATURE_TRIGGERS = {
+    "item_signatures_insert": f"""
+AFTER INSERT ON item_departments BEGIN
+  DELETE FROM item_signatures WHERE instance = new.instance AND item_type = new.item_type
+     AND item_id = new.item_id;
+  INSERT INTO item_signatures (instance, item_type, item_id, signature)
+  VALUES (new.instance, new.item_type, new.item_id, ({_SIGNATURE_OF.format(row="new")}));
+END""",
+    "item_signatures_delete": f"""
+AFTER DELETE ON item_departments BEGIN
+  DELETE FROM item_signatures WHERE instance = old.instance AND item_type = old.item_type
+     AND item_id = old.item_id;
+  INSERT INTO item_signatures (instance, item_type, item_id, signature)
+  SELECT old.instance, old.item_type, old.item_id, s FROM
+    (SELECT ({_SIGNATURE_OF.format(row="old")}) AS s) WHERE s IS NOT NULL;
+END""",
+}
+
+
+@MIGRATIONS(name="0002_item_signatures")
+def _item_signatures(db: Database) -> None:
+    db.table("item_signatures").create(
+        {"instance": str, "item_type": str, "item_id": int, "signature": str},
+        pk=("instance", "item_type", "item_id"),
+        not_null={"instance", "item_type", "item_id", "signature"},
+    )
+    db.execute(
+        "INSERT INTO item_signatures (instance, item_type, item_id, signature) "
+        "SELECT instance, item_type, item_id, group_concat(department, char(31)) FROM "
+        "(SELECT DISTINCT instance, item_type, item_id, department FROM item_departments "
+        "ORDER BY instance, item_type, item_id, department) "
+        "GROUP BY instance, item_type, item_id"
+    )
+    for name, body in _SIGNATURE_TRIGGERS.items():
+        db.execute(f"CREATE TRIGGER {name} {body.strip()}")

@@ -55,13 +55,17 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("sync_runs", ["instance", "started_at"]),
 ]
 
-_ITEM_VIEW_ROWS = """
+#: ``v_items``'s columns for proposals alone: a one-table view SQLite flattens, so a query
+#: ordered by ``published_at`` walks the index and stops at its LIMIT (the union cannot).
+_PROPOSAL_VIEW_ROWS = """
 SELECT instance, 'proposal' AS item_type, id, component_id, space_type, space_id, title,
        published_at, author_key, comments_count, vote_count, endorsements_count, state,
        withdrawn, answered_at, NULL AS type_of_meeting, NULL AS start_time, NULL AS end_time,
        url, removed_at
   FROM proposals
-UNION ALL
+"""
+
+_ITEM_VIEW_ROWS = _PROPOSAL_VIEW_ROWS + """UNION ALL
 SELECT instance, 'debate', id, component_id, space_type, space_id, title,
        published_at, author_key, comments_count, NULL, NULL, NULL,
        0, NULL, NULL, start_time, end_time,
@@ -108,6 +112,7 @@ VIEWS: dict[str, str] = {
 SELECT instance, type, id, slug, title, published_at, url, removed_at FROM spaces
 """,
     "v_items": _ITEM_VIEW_ROWS,
+    "v_proposals": _PROPOSAL_VIEW_ROWS,
     "v_item_departments": _ITEM_DEPARTMENTS_VIEW,
     "v_comments": _COMMENTS_VIEW,
 }

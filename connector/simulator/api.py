@@ -11,11 +11,10 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     DocumentNode,
-    FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -23,9 +22,10 @@ from graphql import (
     parse,
 )
 
-from connector.simulator.analysis import analyze, limit_errors
+from connector.simulator.analysis import limit_errors
 from connector.simulator.context import RequestContext
-from connector.simulator.schema import resolve_field, resolve_type
+from connector.simulator.plan import Fallback, QueryPlan
+from connector.simulator.schema import reader_for, resolve_field, resolve_type, type_name_of
 from connector.simulator.validation import alias_error, format_error, validation_errors
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -49,22 +49,29 @@ class ApiResponse:
     operation_name: str | None = None
 
 
+class Parsed(NamedTuple):
+    document: DocumentNode | None
+    errors: list[dict[str, Any]]
+    plan: QueryPlan | None  # None when the query has errors
+
+
 def json_response(status: int, payload: dict[str, Any], operation: str | None = None):
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return ApiResponse(status, payload, body, JSON_TYPE, operation)
 
 
 class ParsedQueries:
-    """Parse and validate each distinct query text once (a bounded LRU, thread-safe)."""
+    """Parse and validate each distinct query text once (a bounded LRU, thread-safe); a valid
+    one also gets its ``QueryPlan`` (fast execution, cached analysis)."""
 
     def __init__(self, schema: GraphQLSchema, max_aliases: int | None, size: int = 512) -> None:
         self.schema = schema
         self.max_aliases = max_aliases
         self.size = size
-        self._entries: OrderedDict[str, tuple[DocumentNode | None, list[dict]]] = OrderedDict()
+        self._entries: OrderedDict[str, Parsed] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, query: str) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
+    def get(self, query: str) -> Parsed:
         with self._lock:
             if query in self._entries:
                 self._entries.move_to_end(query)
@@ -76,14 +83,16 @@ class ParsedQueries:
                 self._entries.popitem(last=False)
         return entry
 
-    def _check(self, query: str) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
+    def _check(self, query: str) -> Parsed:
         try:
             document = parse(query)
         except GraphQLError as error:
-            return None, [_parse_error(query, error)]
+            return Parsed(None, [_parse_error(query, error)], None)
         errors = validation_errors(self.schema, document)
         too_many = alias_error(document, self.max_aliases)
-        return document, errors + ([too_many] if too_many else [])
+        errors += [too_many] if too_many else []
+        plan = None if errors else QueryPlan(self.schema, document, reader_for, type_name_of)
+        return Parsed(document, errors, plan)
 
 
 def _parse_error(query: str, error: GraphQLError) -> dict[str, Any]:
@@ -138,19 +147,21 @@ def handle_query(raw: bytes, schema: GraphQLSchema, queries: ParsedQueries,
     query, variables, operation_name = read_request(raw)
     if not query:
         return json_response(200, {"errors": [{"message": "No query string was present"}]})
-    document, errors = queries.get(query)
-    if errors or document is None:
+    document, errors, plan = queries.get(query)
+    if errors or document is None or plan is None:
         return json_response(200, {"errors": errors}, operation_name)
     operation = _operation(document, operation_name)
     if isinstance(operation, str):
         return json_response(200, {"errors": [{"message": operation}]}, operation_name)
-    fragments = {d.name.value: d for d in document.definitions
-                 if isinstance(d, FragmentDefinitionNode)}
-    complexity, depth = analyze(schema, operation, fragments, variables)
+    complexity, depth = plan.analyze(operation, variables)
     over = limit_errors(complexity, depth, limits.max_complexity, limits.max_depth)
     if over:
         return json_response(200, {"errors": over}, operation_name)
-    return _execute(schema, document, context, variables, operation_name)
+    try:
+        data = plan.execute(operation, context, variables)
+    except Fallback:
+        return _execute(schema, document, context, variables, operation_name)
+    return json_response(200, {"data": data}, operation_name)
 
 
 def _execute(schema: GraphQLSchema, document: DocumentNode, context: RequestContext,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -50,12 +51,27 @@ def snake_case(name: str) -> str:
 
 def resolve_field(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
     """Dispatch to ``RESOLVERS``; otherwise read the record's attribute or dict key."""
-    resolver = RESOLVERS.get((info.parent_type.name, info.field_name))
+    return reader_for(info.parent_type.name, info.field_name)(source, info.context, arguments)
+
+
+@cache
+def reader_for(type_name: str, field_name: str) -> Callable[[Any, Any, dict[str, Any]], Any]:
+    """``fn(source, context, arguments)`` reading ``field_name`` of a ``type_name`` value."""
+    resolver = RESOLVERS.get((type_name, field_name))
     if resolver is not None:
-        return resolver(source, info.context, **arguments)
-    if isinstance(source, dict):
-        return source.get(info.field_name)
-    return getattr(source, snake_case(info.field_name), None)
+        return lambda source, context, arguments: resolver(source, context, **arguments)
+    attribute = snake_case(field_name)
+
+    def read(source: Any, context: Any, arguments: dict[str, Any]) -> Any:
+        if isinstance(source, dict):
+            return source.get(field_name)
+        return getattr(source, attribute, None)
+    return read
+
+
+def type_name_of(value: Any) -> str:
+    """``resolve_type`` without the resolve info (it uses neither)."""
+    return resolve_type(value, None, None)  # type: ignore[arg-type]
 
 
 def resolve_type(value: Any, info: GraphQLResolveInfo, abstract_type: Any) -> str:

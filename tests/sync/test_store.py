@@ -8,11 +8,18 @@ import stat
 import pytest
 
 from participa.errors import StoreError
-from sync.migrations import TABLES
+from sync.migrations import MIGRATIONS, TABLES
 from sync.privacy import author_key, key_path, load_author_key
 from sync.store import VIEWS, ensure_schema, open_store
 
+_ITEM_COLUMNS = [
+    "instance", "item_type", "id", "component_id", "space_type", "space_id", "title",
+    "published_at", "author_key", "comments_count", "vote_count", "endorsements_count",
+    "state", "withdrawn", "answered_at", "type_of_meeting", "start_time", "end_time",
+    "url", "removed_at",
+]
 VIEW_COLUMNS = {
+    "v_proposals": _ITEM_COLUMNS,
     "v_items": [
         "instance", "item_type", "id", "component_id", "space_type", "space_id", "title",
         "published_at", "author_key", "comments_count", "vote_count", "endorsements_count",
@@ -52,7 +59,7 @@ def test_ensure_schema_and_reopen_are_idempotent(tmp_path):
     db.close()
     db = open_store(path)
     assert db["proposals"].count == 1
-    assert db["_sqlite_migrations"].count == 1
+    assert db["_sqlite_migrations"].count == 2
 
 
 def test_indexes_exist(store):
@@ -139,3 +146,39 @@ def test_author_key_is_keyed_typed_and_short():
     assert k == author_key(b"s" * 32, "User", "7")
     assert k != author_key(b"t" * 32, "User", "7")
     assert k != author_key(b"s" * 32, "UserGroup", "7")
+
+
+def _signatures(db):
+    return {(r["item_type"], r["item_id"]): r["signature"] for r in db["item_signatures"].rows}
+
+
+def test_item_signatures_follow_item_departments(store):
+    def tag(item_id, department, rule):
+        return {"instance": "v", "item_type": "proposal", "item_id": item_id,
+                "department": department, "rule": rule}
+
+    rows = [tag(1, "salud", "keyword:a"), tag(1, "obras", "keyword:b"),
+            tag(1, "salud", "keyword:c"), tag(2, "cultura", "keyword:d")]
+    # one row per statement with OR IGNORE, as retag writes them
+    store["item_departments"].insert_all(rows, batch_size=1, ignore=True)
+    assert _signatures(store) == {("proposal", 1): "obras\x1fsalud", ("proposal", 2): "cultura"}
+    store.execute("DELETE FROM item_departments WHERE department = 'obras'")
+    store.execute("DELETE FROM item_departments WHERE item_id = 2")
+    assert _signatures(store) == {("proposal", 1): "salud"}
+    store.execute("DELETE FROM item_departments")
+    assert _signatures(store) == {}
+
+
+def test_a_store_from_before_signatures_gets_them_on_open(tmp_path):
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    MIGRATIONS.apply(old, stop_before="0002_item_signatures")
+    old["item_departments"].insert_all(
+        [{"instance": "v", "item_type": "debate", "item_id": 7, "department": d, "rule": "k:x"}
+         for d in ("salud", "cultura")]
+    )
+    old.close()
+    db = open_store(path)
+    assert _signatures(db) == {("debate", 7): "cultura\x1fsalud"}
