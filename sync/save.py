@@ -10,7 +10,8 @@ file), so a walk of any size needs no Python memory and ``removed_at`` is exact.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -22,16 +23,22 @@ _SEEN_TABLE = "participa_walk_seen"
 
 
 def upsert_seen(
-    db: Database, table: str, rows: Sequence[Row], pk: tuple[str, ...], stamp: str
+    db: Database, table: str, rows: Sequence[Row], pk: tuple[str, ...], stamp: str,
+    checked: set[tuple[str, tuple[str, ...]]] | None = None,
 ) -> int:
     """Upsert ``rows`` as seen at ``stamp`` (un-removing them); set ``first_seen_at`` if new.
 
     One prepared ``INSERT … ON CONFLICT DO UPDATE`` for the whole batch (rows of one call
-    share their columns): the columns a row gives are replaced, ``first_seen_at`` is kept."""
+    share their columns): the columns a row gives are replaced, ``first_seen_at`` is kept.
+    ``checked`` holds the (table, columns) already made sure of in this run (the caller's,
+    for one run: a table's columns are then looked up once, not per batch)."""
     if not rows:
         return 0
     columns = list(rows[0])
-    _add_missing_columns(db, table, columns)
+    if checked is None or (table, tuple(columns)) not in checked:
+        _add_missing_columns(db, table, columns)
+        if checked is not None:
+            checked.add((table, tuple(columns)))
     names = ", ".join(f"[{c}]" for c in columns)
     updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in pk)
     sql = (
@@ -41,14 +48,18 @@ def upsert_seen(
         f"first_seen_at = COALESCE([{table}].first_seen_at, excluded.first_seen_at), "
         "last_seen_at = excluded.last_seen_at, removed_at = NULL"
     )
-    db.conn.executemany(sql, [(*_values(row, columns), stamp, stamp) for row in rows])
+    db.conn.executemany(sql, [(*values, stamp, stamp) for values in _values(rows, columns)])
     return len(rows)
 
 
-def _values(row: Row, columns: list[str]) -> tuple[Any, ...]:
-    if len(row) != len(columns):
-        raise ValueError(f"rows of one batch must share their columns: {sorted(row)}")
-    return tuple(row[c] for c in columns)
+def _values(rows: Sequence[Row], columns: list[str]) -> Iterator[tuple[Any, ...]]:
+    """Each row's values in ``columns`` order (one C-level ``itemgetter`` call a row)."""
+    get = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    width = len(columns)
+    for row in rows:
+        if len(row) != width:
+            raise ValueError(f"rows of one batch must share their columns: {sorted(row)}")
+        yield get(row)
 
 
 def _add_missing_columns(db: Database, table: str, columns: list[str]) -> None:
@@ -200,11 +211,16 @@ def remove_unseen_items(
         sql += " AND (last_seen_at IS NULL OR last_seen_at < ?)"
         params.append(walk_started)
     removed = db.execute(sql, params).rowcount
+    # The comments of this component's removed items (those of other components' items
+    # were removed with them, by their own walks). CROSS JOIN keeps SQLite's join order:
+    # the component's removed items first, then their comments by (instance, item_type,
+    # item_id), not a scan of every comment of the instance.
     db.execute(
-        f"UPDATE comments SET removed_at = ? WHERE instance = ? AND item_type = ? "
-        f"AND removed_at IS NULL AND item_id IN "
-        f"(SELECT id FROM {table} WHERE instance = ? AND removed_at IS NOT NULL)",
-        [stamp, instance, item_type, instance],
+        "UPDATE comments SET removed_at = ? WHERE instance = ? AND id IN "
+        f"(SELECT c.id FROM {table} AS i CROSS JOIN comments AS c ON c.instance = i.instance "
+        "AND c.item_type = ? AND c.item_id = i.id WHERE i.instance = ? AND i.component_id = ? "
+        "AND i.removed_at IS NOT NULL AND c.removed_at IS NULL)",
+        [stamp, instance, item_type, instance, component_id],
     )
     db.execute(f"DELETE FROM temp.{_SEEN_TABLE} WHERE component_id = ?", [component_id])
     return removed
