@@ -193,31 +193,31 @@ def proposal_row(item: Proposal, place: Place, ctx: Context) -> Row:
     }
 
 
-def debate_row(item: Debate, place: Place, ctx: Context) -> Row:
+def _timed_row(item: Debate | Meeting, table: str, place: Place, ctx: Context) -> Row:
+    """What debates and meetings share: a description, dated by creation, with start/end."""
     description = pick_text(item.description, ctx.locale)
     description_text = plain(description)
     return {
-        **_item_common(item, "debates", description_text, place, ctx),
+        **_item_common(item, table, description_text, place, ctx),
         "description_text": description_text,
         "description_html": scrub_mentions(description),
         "published_at": to_utc(item.created_at, ctx.zone),
         "start_time": to_utc(item.start_time, ctx.zone),
         "end_time": to_utc(item.end_time, ctx.zone),
+    }
+
+
+def debate_row(item: Debate, place: Place, ctx: Context) -> Row:
+    return {
+        **_timed_row(item, "debates", place, ctx),
         "author_key": _author(item, ctx),
         "reference": getattr(item, "reference", None),
     }
 
 
 def meeting_row(item: Meeting, place: Place, ctx: Context) -> Row:
-    description = pick_text(item.description, ctx.locale)
-    description_text = plain(description)
     return {
-        **_item_common(item, "meetings", description_text, place, ctx),
-        "description_text": description_text,
-        "description_html": scrub_mentions(description),
-        "published_at": to_utc(item.created_at, ctx.zone),
-        "start_time": to_utc(item.start_time, ctx.zone),
-        "end_time": to_utc(item.end_time, ctx.zone),
+        **_timed_row(item, "meetings", place, ctx),
         "type_of_meeting": item.type_of_meeting,
         "address": item.address or None,
         "closed": flag(item.closed),
