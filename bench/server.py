@@ -33,7 +33,10 @@ def main() -> None:
                    requests_per_window=args.rate_limit or None) as sim:
         print(sim.url, flush=True)
         sys.stdin.read()
-        print(json.dumps(sim.stats, default=str), flush=True)
+        times = sorted(r.seconds for r in sim.requests)
+        response = {"mean_ms": 1000 * sum(times) / len(times),
+                    "p90_ms": 1000 * times[int(0.9 * (len(times) - 1))]} if times else {}
+        print(json.dumps({**sim.stats, "response": response}, default=str), flush=True)
 
 
 if __name__ == "__main__":

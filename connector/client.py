@@ -21,12 +21,13 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
 from typing import Any, Protocol
 
 import httpx
-from gql import GraphQLRequest, gql
+from gql import gql
 from pydantic import ValidationError
 
 from connector import queries
@@ -102,7 +103,7 @@ class DecidimClient:
         #: answers that carried GraphQL ``errors`` beside the data kept (nodes may be missing)
         self.partial_answers = 0
         self.server_version: str | None = None
-        self._queries: dict[str, str] = {}  # query text → its parsed and printed form
+        self._queries: dict[str, str] = {}  # query texts gql parsed (sent as they are)
         self._http = GraphQLTransport(
             url,
             instance=instance,
@@ -256,26 +257,32 @@ class DecidimClient:
         guards = {id(w): PageGuard(self.instance, w.component.id, w.cursor) for w in walks}
         planner = RequestPlanner(walks, features)
         pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="participa-http")
-        inflight: dict[Future[list[ItemPage]], list[Slot]] = {}
-        try:
-            while True:
-                while len(inflight) < self.max_concurrency:
-                    batch = planner.next_batch()
-                    if not batch:
-                        break
-                    inflight[pool.submit(self._fetch_batch, batch, features, guards)] = batch
-                if not inflight:
+        inflight: dict[Future[list[_RawPage]], list[Slot]] = {}
+
+        def fill() -> None:
+            while len(inflight) < self.max_concurrency:
+                batch = planner.next_batch()
+                if not batch:
                     return
+                inflight[pool.submit(self._fetch_batch, batch, features, guards)] = batch
+
+        try:
+            fill()
+            while inflight:
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                ready: list[ItemPage] = []
+                answers: list[list[_RawPage]] = []
                 for future in done:
                     batch = inflight.pop(future)
-                    pages = future.result()
-                    for slot, page in zip(batch, pages, strict=True):
-                        planner.record(slot.walk, len(page.items), page.has_next_page,
+                    answers.append(future.result())
+                    for slot, page in zip(batch, answers[-1], strict=True):
+                        planner.record(slot.walk, len(page.nodes), page.has_next_page,
                                        page.end_cursor)
-                    ready += pages
-                yield from ready
+                # the next requests leave before these pages are parsed and saved: that work
+                # overlaps their network time
+                fill()
+                for pages in answers:
+                    for n, page in enumerate(pages):
+                        yield self._item_page(page, more_in_answer=n < len(pages) - 1)
         finally:
             for future in inflight:
                 future.cancel()
@@ -283,8 +290,10 @@ class DecidimClient:
 
     def _fetch_batch(
         self, batch: list[Slot], features: Features, guards: dict[int, PageGuard]
-    ) -> list[ItemPage]:
-        """Send one packed request (a worker thread) and cut its answer into pages."""
+    ) -> list[_RawPage]:
+        """Send one packed request (a worker thread) and cut its answer into pages of raw
+        nodes; the models are built on the caller's thread (``_item_page``), so the worker
+        threads hold the GIL as little as possible."""
         parts = tuple((s.walk.kind, s.walk.dated) for s in batch)
         variables: dict[str, Any] = {}
         for n, slot in enumerate(batch):
@@ -302,11 +311,11 @@ class DecidimClient:
                 {"component": data.get(f"c{n}")}, walk.kind, walk.component
             )
             if connection is None:
-                pages.append(ItemPage(component_id=walk.component.id, kind=walk.kind, items=[],
-                                      end_cursor=None, has_next_page=False))
+                pages.append(_RawPage(walk.component, walk.kind, [], None, False, 0))
                 continue
-            pages.append(self._page(walk.component, walk.kind, connection, guards[id(walk)]))
-        return [p.model_copy(update={"more_in_answer": True}) for p in pages[:-1]] + pages[-1:]
+            pages.append(self._raw_page(walk.component, walk.kind, connection,
+                                        guards[id(walk)]))
+        return pages
 
     def _connection(
         self, data: dict[str, Any], kind: ItemKind, component: ComponentRef
@@ -327,25 +336,36 @@ class DecidimClient:
     def _page(
         self, component: ComponentRef, kind: ItemKind, connection: dict[str, Any], guard: PageGuard
     ) -> ItemPage:
-        model = ITEM_MODELS[kind]
-        items = []
+        return self._item_page(self._raw_page(component, kind, connection, guard))
+
+    def _raw_page(
+        self, component: ComponentRef, kind: ItemKind, connection: dict[str, Any], guard: PageGuard
+    ) -> _RawPage:
+        """The page's new nodes (de-duplicated, nulls counted) and the cursor after it."""
+        nodes = []
         nulls = 0
         for node in connection.get("nodes") or []:
             if node is None:
                 nulls += 1
                 self._null_node(f"component {component.id} {kind}")
             elif guard.is_new(str(node.get("id"))):
-                items.append(self._model(model, node, f"{kind} {node.get('id')}"))
+                nodes.append(node)
         info = connection.get("pageInfo") or {}
         has_next = bool(info.get("hasNextPage"))
         end_cursor = guard.advance(has_next, info.get("endCursor"))
+        return _RawPage(component, kind, nodes, end_cursor, has_next, nulls)
+
+    def _item_page(self, raw: _RawPage, *, more_in_answer: bool = False) -> ItemPage:
+        model = ITEM_MODELS[raw.kind]
+        what = raw.kind
         return ItemPage(
-            component_id=component.id,
-            kind=kind,
-            items=items,
-            end_cursor=end_cursor,
-            has_next_page=has_next,
-            null_nodes=nulls,
+            component_id=raw.component.id,
+            kind=raw.kind,
+            items=[self._model(model, node, f"{what} {node.get('id')}") for node in raw.nodes],
+            end_cursor=raw.end_cursor,
+            has_next_page=raw.has_next_page,
+            null_nodes=raw.null_nodes,
+            more_in_answer=more_in_answer,
         )
 
     # --- sending ------------------------------------------------------------------------------
@@ -376,8 +396,9 @@ class DecidimClient:
 
     def _send_text(self, operation: str, text: str, variables: dict[str, Any]) -> dict[str, Any]:
         query = self._queries.get(text)
-        if query is None:  # parse (a syntax check) and print once per text, not per request
-            query = self._queries[text] = GraphQLRequest(gql(text)).payload["query"]
+        if query is None:  # parsed (a syntax check) once per text, then sent as written
+            gql(text)
+            query = self._queries[text] = text
         payload: dict[str, Any] = {"query": query, "operationName": operation}
         if variables:
             payload["variables"] = variables
@@ -411,6 +432,18 @@ class DecidimClient:
         message = self._http.scrub(message)  # warnings quote the server's words
         self.warnings.append(message)
         log.warning("%s: %s", self.instance, message)
+
+
+@dataclass
+class _RawPage:
+    """A page as a worker thread cuts it from an answer: nodes not yet parsed into models."""
+
+    component: ComponentRef
+    kind: ItemKind
+    nodes: list[dict[str, Any]]
+    end_cursor: str | None
+    has_next_page: bool
+    null_nodes: int
 
 
 class PageGuard:

@@ -1,8 +1,9 @@
 """``Simulator``: a Decidim GraphQL endpoint on 127.0.0.1 over a generated world.
 
-Each request: count it → optional latency → injected fault (a proxy in front) → rate limit
-(Rack::Attack) → the app (``POST /api``; ``GET /api`` redirects to ``/api/docs``; other
-paths are a 404 page).
+Each request: count it → injected fault (a proxy in front) → rate limit (Rack::Attack) → the
+app (``POST /api``; ``GET /api`` redirects to ``/api/docs``; other paths are a 404 page) →
+the optional latency: ``latency_ms`` is the response time, the server's own work included (an
+answer leaves no sooner than that after its request arrived).
 """
 
 from __future__ import annotations
@@ -237,11 +238,14 @@ class Simulator:
         its answer always finds the request in ``stats``/``requests``."""
         number = self.log.next_number()
         started = time.perf_counter()
-        if self.latency_ms:
-            time.sleep(self.latency_ms / 1000)
         fault = self.faults.fault_for(number)
         path = handler.path.split("?", 1)[0]
         response, headers, kind = self._answer(handler, path, body, fault)
+        # latency is the server's response time, its own work included (as a real server's
+        # 50 ms would be): the answer leaves no sooner than latency_ms after the request came
+        remaining = self.latency_ms / 1000 - (time.perf_counter() - started)
+        if remaining > 0:
+            time.sleep(remaining)
         self.log.add(RequestRecord(number, handler.command, path,
                                    None if response is None else response.status, kind,
                                    handler.client_address[0], time.perf_counter() - started))

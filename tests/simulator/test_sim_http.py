@@ -63,7 +63,7 @@ def test_rate_limit_answers_429_plain_text_without_retry_after(http, start_sim):
     assert sim.stats["by_status"] == {200: 4, 429: 1}
 
 
-def test_latency_is_added_to_every_request(http, start_sim):
+def test_no_answer_comes_sooner_than_the_latency(http, start_sim):
     sim = start_sim(latency_ms=60)
     started = time.perf_counter()
     post(http, sim, VERSION)
