@@ -21,7 +21,7 @@ def _drop_nulls(value: Any) -> Any:
     """Newer servers put ``null`` in lists for objects the caller may not see."""
     if value is None:
         return []
-    if isinstance(value, list):
+    if type(value) is list and None in value:  # a C-level scan; copies only when needed
         return [v for v in value if v is not None]
     return value
 

@@ -23,6 +23,7 @@ from sync.text import (
     pick_text,
     plain,
     plain_hashtags,
+    render_gids,
     scrub_mentions,
     to_date,
     to_utc,
@@ -172,13 +173,18 @@ def _item_common(
     }
 
 
+def _text_and_html(raw: str | None) -> tuple[str | None, str | None]:
+    """``(plain(raw), scrub_mentions(raw))``, scrubbing once."""
+    html = scrub_mentions(raw)
+    return html_to_text(render_gids(html)), html
+
+
 def proposal_row(item: Proposal, place: Place, ctx: Context) -> Row:
-    body = pick_text(item.body, ctx.locale)
-    body_text = plain(body)
+    body_text, body_html = _text_and_html(pick_text(item.body, ctx.locale))
     return {
         **_item_common(item, "proposals", body_text, place, ctx),
         "body_text": body_text,
-        "body_html": scrub_mentions(body),
+        "body_html": body_html,
         "state": item.state,
         "withdrawn": flag(item.withdrawn or item.state == "withdrawn"),
         "withdrawn_at": to_utc(item.withdrawn_at, ctx.zone),
@@ -195,12 +201,11 @@ def proposal_row(item: Proposal, place: Place, ctx: Context) -> Row:
 
 def _timed_row(item: Debate | Meeting, table: str, place: Place, ctx: Context) -> Row:
     """What debates and meetings share: a description, dated by creation, with start/end."""
-    description = pick_text(item.description, ctx.locale)
-    description_text = plain(description)
+    description_text, description_html = _text_and_html(pick_text(item.description, ctx.locale))
     return {
         **_item_common(item, table, description_text, place, ctx),
         "description_text": description_text,
-        "description_html": scrub_mentions(description),
+        "description_html": description_html,
         "published_at": to_utc(item.created_at, ctx.zone),
         "start_time": to_utc(item.start_time, ctx.zone),
         "end_time": to_utc(item.end_time, ctx.zone),

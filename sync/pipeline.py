@@ -3,8 +3,10 @@
 ``sync_instance`` records a ``sync_runs`` row, detects the server's features, discovers spaces
 and components, then walks every Proposals/Debates/Meetings component. Each page is saved
 with the cursor to resume after it (items, their comments, changed counters, the cursor) in
-ONE transaction with the other pages of the same answer (several components share a request),
-so an interrupted run keeps what it fetched and the next run resumes after the saved cursor.
+one transaction with the other pages of the same answer (several components share a request)
+and of the answers before it, committed every ``COMMIT_EVERY`` answers, on a stop request and
+before any error propagates, so an interrupted run keeps what it fetched (a killed one loses at
+most the answers since the last commit) and the next run resumes after the saved cursor.
 When a walk completes, items it did not list get ``removed_at``. Finally the department tags
 are recomputed (``retag``, passed in by the caller) and the run row is finished.
 
@@ -34,6 +36,14 @@ from sync.normalize import component_row as make_component_row
 from sync.normalize import space_row as make_space_row
 from sync.privacy import load_author_key
 from sync.store import store_hint
+
+#: Answers saved in one transaction. Each answer's pages and the cursor to resume after them
+#: are saved together, so a stop loses at most the answers since the last commit (re-read by
+#: the next run): a dozen requests, against many fewer index pages written per item.
+COMMIT_EVERY = 12
+#: The sync connection's page cache (KiB): the item and comment indexes of a large instance
+#: stay in memory instead of being re-read from the OS for each answer.
+CACHE_KIB = 32 * 1024
 
 Retag = Callable[[Database, str, Sequence[DepartmentRule], str], int]
 Progress = Callable[[str], None]
@@ -159,7 +169,7 @@ def sync_instance(
             f"{ctx.instance}: cannot write to the store ({exc}); {store_hint(exc)}"
         ) from None
     try:
-        with _fewer_collections():
+        with _fewer_collections(), _page_cache(db, CACHE_KIB):
             _sync(run)
         if retag is not None:
             run.progress("departamentos")
@@ -195,6 +205,22 @@ def _fewer_collections(threshold: int = 10_000) -> Iterator[None]:
     finally:
         if gc.get_threshold()[0] == threshold:
             gc.set_threshold(*before)
+
+
+@contextlib.contextmanager
+def _page_cache(db: Database, kib: int) -> Iterator[None]:
+    """SQLite's page cache of this connection at ``kib`` KiB (at least) while a sync runs."""
+    before = db.execute("PRAGMA cache_size").fetchone()[0]
+    page = db.execute("PRAGMA page_size").fetchone()[0]
+    size_kib = -before if before < 0 else before * page // 1024
+    if size_kib >= kib:
+        yield
+        return
+    db.execute(f"PRAGMA cache_size = {-kib}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {before}")
 
 
 def _sync(run: _Run) -> None:
@@ -299,16 +325,29 @@ def _walk_components(run: _Run, walks: list[_Walk], features: Features) -> None:
         published_since={w.component.id: w.since for w in walks if w.since},
         sizes=sizes,
     )
-    finished = 0
-    pages = iter(pages)
-    while True:
-        page = _next_page(run, pages)
-        if page is None:
-            return
+    try:
+        _save_pages(run, by_id, len(walks), pages)
+    except BaseException:
+        # what was saved so far (each page complete with its cursor) is kept; if the store
+        # itself failed, the run's own error is what the caller needs
+        if run.db.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                run.db.commit()
+        raise
+    if run.db.conn.in_transaction:
+        run.db.commit()
+
+
+def _save_pages(run: _Run, by_id: dict[str, _Walk], total: int, pages: Iterable[ItemPage]
+                ) -> None:
+    """Save each page with its cursor; commit every ``COMMIT_EVERY`` answers (an answer's
+    pages always in one transaction) and when ``should_stop`` asks to stop."""
+    finished = answers = 0
+    for page in pages:
         walk = by_id[page.component_id]
         walk.null_nodes += page.null_nodes
         if not run.db.conn.in_transaction:
-            run.db.begin()  # one transaction per answer: its pages commit together
+            run.db.begin()
         with run.db.atomic():  # a savepoint: a page that fails to save leaves no trace
             _save_page(run, page, walk.place, walk.item_type, remember=walk.whole)
             if walk.whole and page.has_next_page and page.end_cursor:
@@ -316,33 +355,20 @@ def _walk_components(run: _Run, walks: list[_Walk], features: Features) -> None:
         if not page.has_next_page:
             _end_walk(run, walk)
             finished += 1
-            run.progress(f"componente {finished}/{len(walks)}: {walk.component.typename} "
+            run.progress(f"componente {finished}/{total}: {walk.component.typename} "
                          f"{walk.component.id}")
         if page.more_in_answer:
             continue
+        answers += 1
+        stop = run.should_stop()
+        if answers % COMMIT_EVERY and not stop:
+            continue  # one transaction goes on: fewer commits, fewer index pages rewritten
         run.db.commit()
-        if run.should_stop():
+        if stop:
             raise StoppedError(
                 f"{run.ctx.instance}: sync stopped on request after component "
                 f"{walk.component.id}'s saved page; the next run resumes there"
             )
-
-
-def _next_page(run: _Run, pages: Iterator[ItemPage]) -> ItemPage | None:
-    """The next page, ``None`` at the end; when reading it fails, the pages saved so far
-    (each complete with its cursor) are committed before the error propagates."""
-    try:
-        return next(pages)
-    except StopIteration:
-        if run.db.conn.in_transaction:
-            run.db.commit()
-        return None
-    except BaseException:
-        if run.db.conn.in_transaction:
-            # if the store failed too, the run's own error is what the caller needs
-            with contextlib.suppress(sqlite3.Error):
-                run.db.commit()
-        raise
 
 
 def _begin_walk(run: _Run, walk: _Walk) -> None:

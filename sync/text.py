@@ -116,6 +116,10 @@ def html_to_text(html: str | None) -> str | None:
     """Plain text of ``html``: one line per block, spaces collapsed; ``None`` if empty."""
     if html is None:
         return None
+    if "<" not in html:  # plain text (most comments, names): the same result, less work
+        text = unescape(html) if "&" in html else html
+        if len(text.splitlines()) <= 1:
+            return " ".join(text.split()) or None
     parts = _simple_html_parts(html)
     if parts is None:
         parser = _TextExtractor()
@@ -201,6 +205,9 @@ def to_utc(value: str | None, zone: tzinfo = UTC) -> str | None:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
+    offset = moment.utcoffset()
+    if offset is not None and moment.year > 1001:  # the usual case: "…-03:00" from the API
+        return f"{(moment.replace(tzinfo=None) - offset).replace(microsecond=0).isoformat()}Z"
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     moment = moment.astimezone(UTC)
