@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pipeline_fakes import FakeClient, proposal, small_world
 
-from participa.errors import ServerError
+from participa.errors import ServerError, StoppedError
+from sync import pipeline
 from sync.config import DepartmentRule, InstanceConfig
 from sync.pipeline import sync_instance
 
@@ -180,3 +181,28 @@ def test_an_interrupted_full_run_never_lets_an_older_cursor_mark_items_removed(s
     run(store, FakeClient(*small_world()), clock)
     assert store["proposals"].count == 5
     assert not list(store.query("SELECT id FROM v_items WHERE removed_at IS NOT NULL"))
+
+
+def test_a_stop_request_commits_the_pages_read_and_the_next_run_resumes(store):
+    clock = Clock()
+    asked = iter([False, True])  # stop after the second answer (well before COMMIT_EVERY)
+    with pytest.raises(StoppedError, match="next run resumes"):
+        run(store, FakeClient(*small_world()), clock, should_stop=lambda: next(asked))
+    assert store["proposals"].count == 4  # two answers of two, kept although not 12 answers
+    assert rows(store, "sync_runs")[0]["status"] == "failed"
+    resumed = FakeClient(*small_world())
+    run(store, resumed, clock)
+    assert ("10", "4") in resumed.afters
+    assert store["proposals"].count == 5
+
+
+def test_answers_are_committed_in_groups_and_all_at_the_end(store, monkeypatch):
+    monkeypatch.setattr(pipeline, "COMMIT_EVERY", 2)
+    commits = []
+    real = type(store).commit
+    monkeypatch.setattr(type(store), "commit", lambda db: (commits.append(1), real(db))[1])
+    client = FakeClient(*small_world())
+    run(store, client, Clock())
+    pages = client.pages_served
+    assert len(commits) == pages // 2 + (1 if pages % 2 else 0)
+    assert store["proposals"].count == 5 and not store.conn.in_transaction
