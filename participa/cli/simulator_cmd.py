@@ -32,7 +32,8 @@ def serve(
     rate_limit: Annotated[int | None, typer.Option(
         "--rate-limit", help="Requests allowed per client per window (default: no limit).")] = None,
     window: Annotated[float, typer.Option(help="Rate-limit window in seconds.")] = 60,
-    latency_ms: Annotated[float, typer.Option(help="Response time of every answer, in ms (its own work included).")] = 0,
+    latency_ms: Annotated[float, typer.Option(
+        help="Response time of every answer, in ms (its own work included).")] = 0,
     now: Annotated[str | None, typer.Option(
         help="The world's 'now' (ISO 8601; default: the current time).")] = None,
     timezone: Annotated[str, typer.Option(help="Organization time zone.")] = "America/Santiago",
