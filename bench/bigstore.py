@@ -1,7 +1,8 @@
 """A store of N items and 3N comments written directly (no sync), for the report target.
 
-Tags go into ``item_departments`` as ``retag`` would write them; the store's triggers fill
-``item_signatures`` from them, as they do for every writer.
+Tags go into ``item_departments`` as ``retag`` would write them, after their items; the
+store's triggers fill ``item_signatures`` and the items' ``signature`` column from them, as
+they do for every writer.
 
 ``python -m bench.bigstore STORE --items 1000000 --now 2026-11-24T12:00:00-03:00``
 """

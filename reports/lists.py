@@ -11,19 +11,8 @@ from sqlite_utils import Database
 from reports.model import DigestOptions, Item, Ranked, ScopeLists
 from reports.parse import parse_instant, parse_item
 from reports.period import local_midnight_utc, utc_z
-from reports.sql import Buckets, Params, ScopeSpec, merge, query, scope_filter
+from reports.sql import Buckets, Params, ScopeSpec, item_removed, merge, query, scope_filter
 
-_PARTICIPANTS = """
-SELECT k, COUNT(DISTINCT author_key) AS n FROM (
-  SELECT {bucket_i} AS k, i.author_key, i.removed_at FROM v_items AS i
-   WHERE i.instance = :instance AND i.published_at >= :lo AND i.published_at < :hi
-     AND i.item_type IN ('proposal', 'debate') AND i.author_key <> '' AND {scope_i}
-  UNION ALL
-  SELECT {bucket_c} AS k, c.author_key, c.removed_at FROM v_comments AS c
-   WHERE c.instance = :instance AND c.published_at >= :lo AND c.published_at < :hi
-     AND c.author_key <> '' AND {scope_c})
- WHERE {alive} GROUP BY k
-"""
 _ALIVE = "(i.removed_at IS NULL OR i.removed_at > :end)"
 _ANSWERED = f"""
 FROM v_items AS i WHERE i.instance = :instance AND i.item_type = 'proposal'
@@ -42,12 +31,15 @@ SELECT i.* FROM v_items AS i WHERE i.instance = :instance AND i.item_type IN ('p
  ORDER BY -IFNULL(i.vote_count, 0), -IFNULL(i.endorsements_count, 0), i.item_type, i.id
  LIMIT :top_n
 """
+#: ``removed`` is the comment's ``removed_at``, else its item's (as ``v_comments`` has it).
 _COMMENTED = """
-SELECT c.item_type, c.item_id, COUNT(*) AS n FROM v_comments AS c
- WHERE c.instance = :instance AND c.published_at >= :start AND c.published_at < :end
-   AND (c.removed_at IS NULL OR c.removed_at > :end)
-   AND c.item_type IN ('proposal', 'debate') AND {scope}
- GROUP BY c.item_type, c.item_id ORDER BY n DESC
+SELECT item_type, item_id, COUNT(*) AS n FROM (
+  SELECT c.item_type, c.item_id, COALESCE(c.removed_at, {removed}) AS removed_at
+    FROM comments AS c
+   WHERE c.instance = :instance AND c.published_at >= :start AND c.published_at < :end
+     AND c.item_type IN ('proposal', 'debate') AND {scope})
+ WHERE removed_at IS NULL OR removed_at > :end
+ GROUP BY item_type, item_id ORDER BY n DESC
 """
 _ITEM = f"""
 SELECT i.* FROM v_items AS i WHERE i.instance = :instance AND i.item_type = :item_type
@@ -66,9 +58,11 @@ def read_lists(
     scope: ScopeSpec,
     buckets: Buckets,
     options: DigestOptions,
+    participants: tuple[int, ...],
     any_waiting: bool = True,
 ) -> ScopeLists:
-    """The lists of ``scope``; ``any_waiting=False`` (the caller counted no unanswered
+    """The lists of ``scope`` (``participants``: its distinct authors per bucket, counted by
+    ``reports.read.read_window``); ``any_waiting=False`` (the caller counted no unanswered
     proposal in it) skips the unanswered list's walk over every proposal."""
     period = buckets.periods[0]
     end = period.end_utc
@@ -90,7 +84,7 @@ def read_lists(
     states = query(db, "SELECT IFNULL(i.state, '') AS s, COUNT(*) AS n "
                    + _ANSWERED.format(scope=where) + " GROUP BY s ORDER BY s", params)
     return ScopeLists(
-        participants=participants(db, instance, scope, buckets),
+        participants=participants,
         answered_count=count(_ANSWERED),
         answered_states=tuple((r["s"], r["n"]) for r in states),
         answered=tuple(rows("SELECT i.* " + _ANSWERED
@@ -103,21 +97,6 @@ def read_lists(
         upcoming=tuple(rows("SELECT i.* " + _UPCOMING + " ORDER BY i.start_time, i.id LIMIT :n",
                             {"n": options.top_n * 3})),
     )
-
-
-def participants(
-    db: Database, instance: str, scope: ScopeSpec, buckets: Buckets
-) -> tuple[int, ...]:
-    """Distinct authors of the proposals, debates and comments new in each bucket."""
-    where_i, params_i = scope_filter(scope, "i", "item_type", "id")
-    where_c, _ = scope_filter(scope, "c", "item_type", "item_id")
-    sql = _PARTICIPANTS.format(
-        bucket_i=buckets.bucket("i.published_at"), bucket_c=buckets.bucket("c.published_at"),
-        scope_i=where_i, scope_c=where_c, alive=buckets.alive("removed_at", "k"),
-    )
-    found = {r["k"]: r["n"] for r in query(db, sql, merge({"instance": instance},
-                                                          buckets.params(), params_i))}
-    return tuple(found.get(k, 0) for k in range(len(buckets.periods)))
 
 
 def oldest(db: Database, sql: str, params: Params, top_n: int) -> Iterator[Item]:
@@ -141,9 +120,10 @@ def top_commented(db: Database, scope: ScopeSpec, params: Params, top_n: int) ->
     """Proposals and debates by comments received in the period, down to the ``top_n``-th
     count (ties included; the digest breaks them)."""
     where, _ = scope_filter(scope, "c", "item_type", "item_id")
+    sql = _COMMENTED.format(scope=where, removed=item_removed("c", "item_type", "item_id"))
     found: list[Ranked] = []
     floor = None
-    for row in query(db, _COMMENTED.format(scope=where), params):
+    for row in query(db, sql, params):
         if floor is not None and row["n"] < floor:
             break
         item = next(query(db, _ITEM, merge(params, row)), None)

@@ -199,7 +199,9 @@ class ScopeLists:
 
 @dataclass(frozen=True)
 class Aggregates:
-    """Everything ``build_digest`` needs, as SQLite aggregated it (see ``reports.read``)."""
+    """Everything ``build_digest`` needs, as SQLite aggregated it (see ``reports.read``).
+    ``gained``: (signature, gain) of the visible items with a positive gain in the period, the
+    ``top_n`` best of each signature (a section's top list is the top of its signatures')."""
 
     tallies: tuple[Tally, ...] = ()
     backlog: tuple[Backlog, ...] = ()

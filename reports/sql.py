@@ -48,6 +48,43 @@ def signature(alias: str, type_col: str, id_col: str) -> str:
     )
 
 
+#: item_type → (its table, the store's partial index of that table's removed rows).
+_ITEM_TABLES = {
+    "proposal": ("proposals", "idx_proposals_removed"),
+    "debate": ("debates", "idx_debates_removed"),
+    "meeting": ("meetings", "idx_meetings_removed"),
+}
+
+
+def item_removed(alias: str, type_col: str, id_col: str) -> str:
+    """``removed_at`` of ``alias``'s item if it was removed, else NULL (as ``v_comments`` joins
+    it), found in the item table's index of removed rows: nearly free when none are."""
+    whens = " ".join(
+        f"WHEN '{item_type}' THEN (SELECT r.removed_at FROM {table} AS r INDEXED BY {index}"
+        f" WHERE r.instance = {alias}.instance AND r.id = {alias}.{id_col}"
+        f" AND r.removed_at IS NOT NULL)"
+        for item_type, (table, index) in _ITEM_TABLES.items()
+    )
+    return f"CASE {alias}.{type_col} {whens} END"
+
+
+def signature_holds(scope: ScopeSpec, sig: str, prefix: str) -> tuple[str, Params]:
+    """A term true when the signature ``sig`` (an SQL expression) is in ``scope``; parameters
+    are named ``{prefix}…``. ``any_of`` looks for ``char(31)``-delimited slugs in it."""
+    if scope.nothing:
+        return "0", {}
+    if scope.untagged:
+        return f"({sig} IS NULL)", {}
+    if scope.any_of is None:
+        return "1", {}
+    names = {f"{prefix}{n}": slug for n, slug in enumerate(scope.any_of)}
+    if not names:
+        return "0", {}
+    padded = f"(char(31) || {sig} || char(31))"
+    terms = " OR ".join(f"instr({padded}, char(31) || :{name} || char(31)) > 0" for name in names)
+    return f"({sig} IS NOT NULL AND ({terms}))", names
+
+
 def parse_signature(value: str | None) -> frozenset[str]:
     return frozenset(value.split(SEPARATOR)) if value else frozenset()
 

@@ -152,3 +152,84 @@ def _item_signatures(db: Database) -> None:
     )
     for name, body in _SIGNATURE_TRIGGERS.items():
         db.execute(f"CREATE TRIGGER {name} {body.strip()}")
+
+
+#: item_type → the table of its rows (the types whose rows carry their ``signature``).
+_SIGNED_TABLES = {"proposal": "proposals", "debate": "debates", "meeting": "meetings"}
+_KEY_OF = "item_id = {row}.item_id AND item_type = {row}.item_type AND instance = {row}.instance"
+#: Whether ``{row}``'s department is (still) given to its item by another rule: then the item's
+#: departments did not change and the trigger has nothing to do (a second rule, or retag
+#: deleting the first of several).
+_OTHER_RULE = """EXISTS (
+  SELECT 1 FROM item_departments AS d WHERE d.instance = {row}.instance
+     AND d.item_type = {row}.item_type AND d.item_id = {row}.item_id
+     AND d.department = {row}.department{other})"""
+#: The item's own row gets the signature ``item_signatures`` now holds; the ``{row}.item_type``
+#: test is a constant, so only the item's own table is searched.
+_KEEP_ROW = """
+  UPDATE {table} SET signature = (SELECT g.signature FROM item_signatures AS g
+                                   WHERE g.item_id = {row}.item_id AND g.item_type = '{item_type}'
+                                     AND g.instance = {row}.instance)
+   WHERE {row}.item_type = '{item_type}' AND instance = {row}.instance AND id = {row}.item_id;"""
+
+
+def _keep_rows(row: str) -> str:
+    return "".join(
+        _KEEP_ROW.format(table=table, item_type=item_type, row=row).rstrip()
+        for item_type, table in _SIGNED_TABLES.items()
+    )
+
+
+#: 0002's triggers, run only when the item's set of departments changes, and keeping the item
+#: rows' ``signature`` too.
+_ROW_SIGNATURE_TRIGGERS = {
+    "item_signatures_insert": f"""
+AFTER INSERT ON item_departments
+ WHEN NOT {_OTHER_RULE.format(row="new", other=" AND d.rule <> new.rule")} BEGIN
+  DELETE FROM item_signatures WHERE {_KEY_OF.format(row="new")};
+  INSERT INTO item_signatures (instance, item_type, item_id, signature)
+  VALUES (new.instance, new.item_type, new.item_id, ({_SIGNATURE_OF.format(row="new")}));
+  {_keep_rows("new").strip()}
+END""",
+    "item_signatures_delete": f"""
+AFTER DELETE ON item_departments
+ WHEN NOT {_OTHER_RULE.format(row="old", other="")} BEGIN
+  DELETE FROM item_signatures WHERE {_KEY_OF.format(row="old")};
+  INSERT INTO item_signatures (instance, item_type, item_id, signature)
+  SELECT old.instance, old.item_type, old.item_id, s FROM
+    (SELECT ({_SIGNATURE_OF.format(row="old")}) AS s) WHERE s IS NOT NULL;
+  {_keep_rows("old").strip()}
+END""",
+}
+
+
+@MIGRATIONS(name="0003_item_row_signatures")
+def _item_row_signatures(db: Database) -> None:
+    """Reports read an item's departments from its own row (``signature`` on ``proposals``,
+    ``debates`` and ``meetings``, kept by the triggers on ``item_departments`` like
+    ``item_signatures``), so a pass over every item needs no look-up. ``item_signatures``
+    becomes a WITHOUT ROWID table keyed ``(item_id, item_type, instance)``: the look-ups left
+    (a comment's item, a space) are one B-tree descent that an integer decides first."""
+    for name in _SIGNATURE_TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    db.execute(
+        "CREATE TABLE item_signatures_0003 (instance TEXT NOT NULL, item_type TEXT NOT NULL, "
+        "item_id INTEGER NOT NULL, signature TEXT NOT NULL, "
+        "PRIMARY KEY (item_id, item_type, instance)) WITHOUT ROWID"
+    )
+    db.execute(
+        "INSERT INTO item_signatures_0003 (instance, item_type, item_id, signature) "
+        "SELECT instance, item_type, item_id, signature FROM item_signatures"
+    )
+    db.execute("DROP TABLE item_signatures")
+    db.execute("ALTER TABLE item_signatures_0003 RENAME TO item_signatures")
+    for item_type, table in _SIGNED_TABLES.items():
+        if "signature" not in db.table(table).columns_dict:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN signature TEXT")
+        found = (
+            f"SELECT g.signature FROM item_signatures AS g WHERE g.item_id = {table}.id "
+            f"AND g.item_type = '{item_type}' AND g.instance = {table}.instance"
+        )
+        db.execute(f"UPDATE {table} SET signature = ({found}) WHERE EXISTS ({found})")
+    for name, body in _ROW_SIGNATURE_TRIGGERS.items():
+        db.execute(f"CREATE TRIGGER {name} {body.strip()}")

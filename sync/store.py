@@ -26,19 +26,13 @@ BUSY_TIMEOUT_MS = 10_000
 
 #: (table, columns) pairs: the queries reports and the pipeline run.
 INDEXES: list[tuple[str, list[str]]] = [
-    ("spaces", ["published_at"]),
     ("components", ["instance", "space_type", "space_id"]),
-    ("proposals", ["published_at"]),
     ("proposals", ["instance", "component_id"]),
     ("proposals", ["instance", "space_type", "space_id"]),
-    ("debates", ["published_at"]),
     ("debates", ["instance", "component_id"]),
     ("debates", ["instance", "space_type", "space_id"]),
-    ("meetings", ["published_at"]),
-    ("meetings", ["start_time"]),
     ("meetings", ["instance", "component_id"]),
     ("meetings", ["instance", "space_type", "space_id"]),
-    ("comments", ["published_at"]),
     ("comments", ["instance", "item_type", "item_id"]),
     ("comments", ["instance", "component_id"]),
     ("item_departments", ["instance", "department"]),
@@ -55,13 +49,27 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("sync_runs", ["instance", "started_at"]),
 ]
 
+#: Indexes earlier versions created; every query they served has ``instance = ?`` and uses the
+#: ``(instance, …)`` index beside them, so they only cost writes (dropped on open).
+RETIRED_INDEXES = [
+    "idx_spaces_published_at", "idx_proposals_published_at", "idx_debates_published_at",
+    "idx_meetings_published_at", "idx_meetings_start_time", "idx_comments_published_at",
+]
+
+#: One partial index per item table holding only its removed rows: a report asks, for each
+#: comment in a window, whether its item was removed, and that look-up is free when the item
+#: was not. Writes cost nothing: a row enters only when ``removed_at`` is set.
+REMOVED_INDEXES = {
+    f"idx_{table}_removed": table for table in ("proposals", "debates", "meetings")
+}
+
 #: ``v_items``'s columns for proposals alone: a one-table view SQLite flattens, so a query
 #: ordered by ``published_at`` walks the index and stops at its LIMIT (the union cannot).
 _PROPOSAL_VIEW_ROWS = """
 SELECT instance, 'proposal' AS item_type, id, component_id, space_type, space_id, title,
        published_at, author_key, comments_count, vote_count, endorsements_count, state,
        withdrawn, answered_at, NULL AS type_of_meeting, NULL AS start_time, NULL AS end_time,
-       url, removed_at
+       url, removed_at, signature
   FROM proposals
 """
 
@@ -69,13 +77,13 @@ _ITEM_VIEW_ROWS = _PROPOSAL_VIEW_ROWS + """UNION ALL
 SELECT instance, 'debate', id, component_id, space_type, space_id, title,
        published_at, author_key, comments_count, NULL, NULL, NULL,
        0, NULL, NULL, start_time, end_time,
-       url, removed_at
+       url, removed_at, signature
   FROM debates
 UNION ALL
 SELECT instance, 'meeting', id, component_id, space_type, space_id, title,
        published_at, author_key, comments_count, NULL, NULL, NULL,
        withdrawn, NULL, type_of_meeting, start_time, end_time,
-       url, removed_at
+       url, removed_at, signature
   FROM meetings
 """
 
@@ -146,8 +154,15 @@ def ensure_schema(db: Database) -> None:
     """Apply pending migrations, then (re)create indexes and views; safe to re-run."""
     MIGRATIONS.apply(db)
     with db.atomic():
+        for name in RETIRED_INDEXES:
+            db.execute(f"DROP INDEX IF EXISTS [{name}]")
         for table, columns in INDEXES:
             db.table(table).create_index(columns, if_not_exists=True)
+        for name, table in REMOVED_INDEXES.items():
+            db.execute(
+                f"CREATE INDEX IF NOT EXISTS [{name}] ON [{table}] (instance, id, removed_at) "
+                "WHERE removed_at IS NOT NULL"
+            )
         for name in VIEWS:
             db.execute(f"DROP VIEW IF EXISTS {name}")
         for name, select in VIEWS.items():

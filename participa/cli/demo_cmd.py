@@ -22,11 +22,7 @@ from participa.cli import app
 from participa.cli.common import echo, is_tty, parse_now, warn
 from participa.cli.sync_cmd import format_int, lang, summary_line, sync_config
 from participa.errors import ConfigError, ParticipaError
-from reports.api import load_digest, write_digest_html
-from reports.period import last_complete_week
-from reports.render import render
 from sync.config import Config, load_config
-from sync.store import open_store
 
 DEMO_ZONE = ZoneInfo("America/Santiago")
 EXAMPLE_CONFIG = "config.example.toml"
@@ -125,6 +121,8 @@ def demo_cmd(
     ] = None,
 ) -> None:
     """Start the built-in Decidim simulator on loopback, sync it into DIR and show the counts."""
+    from reports.period import last_complete_week
+
     text = _TEXT[lang()]
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -162,6 +160,10 @@ def demo_cmd(
 def _write_digest(config: Config, present: datetime, path: Path) -> Path:
     """The last complete week's HTML digest, as a municipal user would receive it; its
     summary (the text format's first block) is printed too."""
+    from reports.api import load_digest, write_digest_html
+    from reports.render import render
+    from sync.store import open_store
+
     db = open_store(config.store.path)
     try:
         instance = config.instances[0]
@@ -174,6 +176,8 @@ def _write_digest(config: Config, present: datetime, path: Path) -> Path:
 
 
 def _print_counts(store_path: Path, text: dict[str, str]) -> None:
+    from sync.store import open_store
+
     db = open_store(store_path)
     try:
         echo(text["stored"])

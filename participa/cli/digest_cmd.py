@@ -11,7 +11,7 @@ import webbrowser
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlite_utils import Database
@@ -19,13 +19,10 @@ from sqlite_utils import Database
 from participa.cli import app
 from participa.cli.common import ConfigOption, echo, get_config, parse_now, warn
 from participa.errors import ConfigError, ParticipaError
-from reports import ledger
-from reports.api import choose_period, load_digest
-from reports.delivery import Outcome, Outgoing, Transport, dispatch, dry_run, smtp_transport
-from reports.mail import digest_email, eml_filename, html_with_files
 from sync.config import Config, DigestConfig, EmailConfig, InstanceConfig
-from sync.lock import store_lock
-from sync.store import open_store
+
+if TYPE_CHECKING:  # imported where used: other commands start without the mail modules
+    from reports.delivery import Outcome, Outgoing, Transport
 
 digest_app = typer.Typer(
     help="E-mail the weekly participation digests ([email] in the config).",
@@ -91,6 +88,10 @@ def send_digests(
     Both ``participa digest send`` and the scheduler's digest job call this. One failed digest
     does not stop the others; the ledger makes a second call for the same period a no-op.
     """
+    from reports.delivery import smtp_transport
+    from sync.lock import store_lock
+    from sync.store import open_store
+
     email = require_email(cfg)
     transport = None if outbox is not None else smtp_transport(email, smtp_password(email))
     outcomes: list[Outcome] = []
@@ -110,6 +111,8 @@ def _send_one(
     cfg: Config, entry: DigestConfig, db: Database, week: str | None, now: datetime,
     transport: Transport | None, outbox: Path | None, resend: bool,
 ) -> Outcome:
+    from reports.delivery import Outcome, dispatch, dry_run
+
     email = require_email(cfg)
     try:
         out = outgoing(cfg, entry, db, week, now)
@@ -132,6 +135,9 @@ def preview_command(
     now: NowOption = None,
 ) -> None:
     """Write each digest's e-mail as HTML and text files (no sending) and print their paths."""
+    from reports.mail import eml_filename, html_with_files
+    from sync.store import open_store
+
     cfg = get_config(config)
     email = require_email(cfg)
     db = open_store(cfg.store.path)
@@ -156,6 +162,9 @@ def status_command(
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many attempts to show.")] = 20,
 ) -> None:
     """Show the send ledger: the latest attempts, newest first."""
+    from reports import ledger
+    from sync.store import open_store
+
     cfg = get_config(config)
     records = ledger.list_sends(open_store(cfg.store.path), limit=limit)
     if not records:
@@ -220,6 +229,10 @@ def outgoing(
     cfg: Config, entry: DigestConfig, db: Database, week: str | None, now: datetime
 ) -> Outgoing:
     """Build, render and address one configured digest for its period."""
+    from reports.api import choose_period, load_digest
+    from reports.delivery import Outgoing
+    from reports.mail import digest_email
+
     instance = digest_instance(cfg, entry)
     period = choose_period(instance, now, week=week)
     digest = load_digest(db, instance, cfg, now, period, entry.departments or None)

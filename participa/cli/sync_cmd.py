@@ -10,19 +10,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from connector.client import DecidimClient
 from participa.cli import app
 from participa.cli.common import ConfigOption, InstanceOption, echo, get_config, is_tty, warn
 from participa.errors import ParticipaError
 from sync.config import Config, InstanceConfig
-from sync.lock import store_lock
-from sync.pipeline import Retag, SyncResult, sync_instance
-from sync.retention import apply_retention
-from sync.store import open_store
+
+if TYPE_CHECKING:  # imported where used: other commands start without the client
+    from sync.pipeline import Retag, SyncResult
 
 _SUMMARY = {
     "es": (
@@ -87,6 +85,12 @@ def sync_config(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> tuple[list[SyncResult], list[ParticipaError]]:
     """Sync ``instances`` one after the other into the config's store, under the store lock."""
+    from connector.client import DecidimClient
+    from sync.lock import store_lock
+    from sync.pipeline import sync_instance
+    from sync.retention import apply_retention
+    from sync.store import open_store
+
     results: list[SyncResult] = []
     failures: list[ParticipaError] = []
     retag = _department_retag()

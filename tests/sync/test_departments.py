@@ -213,3 +213,21 @@ def test_explain_a_section_shows_the_sections_rules(store):
         "diversidades": (Reason("section:formacion", ("keyword:sin odio",)),),
         "formacion": (Reason("keyword:sin odio"),),
     }
+
+
+def test_retag_leaves_item_rows_with_the_signatures_of_their_tags(store):
+    add_space(store, slug="mesa-diversidades-disidencias")
+    add_item(store, id_=1, title="Feria de economía popular")
+    add_item(store, id_=2, space=("participatory_process", 99), title="nada")
+    add_item(store, "debates", id_=3, title="trans y economía popular")
+    for _ in range(2):  # the second retag deletes and rewrites every tag
+        retag(store, "valpo", RULES, "es")
+        rows = {(r["item_type"], r["id"]): r["signature"] for r in store.query(
+            "SELECT item_type, id, signature FROM v_items")}
+        assert rows == {
+            ("proposal", 1): "autonomia-economica\x1fdiversidades",
+            ("proposal", 2): None,
+            ("debate", 3): "autonomia-economica\x1fdiversidades",
+        }
+    retag(store, "valpo", [CIUDAD], "es")
+    assert {r["signature"] for r in store.query("SELECT signature FROM v_items")} == {None}

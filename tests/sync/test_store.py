@@ -19,12 +19,12 @@ _ITEM_COLUMNS = [
     "url", "removed_at",
 ]
 VIEW_COLUMNS = {
-    "v_proposals": _ITEM_COLUMNS,
+    "v_proposals": [*_ITEM_COLUMNS, "signature"],
     "v_items": [
         "instance", "item_type", "id", "component_id", "space_type", "space_id", "title",
         "published_at", "author_key", "comments_count", "vote_count", "endorsements_count",
         "state", "withdrawn", "answered_at", "type_of_meeting", "start_time", "end_time",
-        "url", "removed_at",
+        "url", "removed_at", "signature",
     ],
     "v_item_departments": ["instance", "item_type", "item_id", "department"],
     "v_comments": [
@@ -41,7 +41,8 @@ def test_new_store_is_private_wal_and_complete(tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert set(TABLES) <= set(db.table_names())
     for name, (columns, pk) in TABLES.items():
-        assert list(db[name].columns_dict) == list(columns), name
+        added = ["signature"] if name in ("proposals", "debates", "meetings") else []  # 0003
+        assert list(db[name].columns_dict) == [*columns, *added], name
         assert db[name].pks == pk, name
     assert set(db.view_names()) == set(VIEWS)
     for view, columns in VIEW_COLUMNS.items():
@@ -59,13 +60,15 @@ def test_ensure_schema_and_reopen_are_idempotent(tmp_path):
     db.close()
     db = open_store(path)
     assert db["proposals"].count == 1
-    assert db["_sqlite_migrations"].count == 2
+    assert db["_sqlite_migrations"].count == len(MIGRATIONS.applied(db)) == 3
 
 
 def test_indexes_exist(store):
     indexed = {tuple(ix.columns) for ix in store["comments"].indexes}
     assert ("instance", "item_type", "item_id") in indexed
-    assert ("published_at",) in {tuple(ix.columns) for ix in store["proposals"].indexes}
+    proposals = {tuple(ix.columns) for ix in store["proposals"].indexes}
+    assert ("instance", "published_at") in proposals
+    assert ("published_at",) not in proposals  # retired: every query has instance = ?
 
 
 def test_views_read_items_and_comments(store):
@@ -182,3 +185,70 @@ def test_a_store_from_before_signatures_gets_them_on_open(tmp_path):
     old.close()
     db = open_store(path)
     assert _signatures(db) == {("debate", 7): "cultura\x1fsalud"}
+
+
+def _row_signatures(db, instance="v"):
+    return {(r["item_type"], r["id"]): r["signature"] for r in db.query(
+        "SELECT item_type, id, signature FROM v_items WHERE instance = ?", [instance])}
+
+
+def test_item_rows_carry_their_signature(store):
+    for table, item_id in (("proposals", 1), ("debates", 1), ("meetings", 2)):
+        store[table].insert({"instance": "v", "id": item_id, "title": "t"})
+    store["proposals"].insert({"instance": "w", "id": 1, "title": "other instance"})
+
+
+    def tag(item_type, item_id, department, rule):
+        return {"instance": "v", "item_type": item_type, "item_id": item_id,
+                "department": department, "rule": rule}
+
+    rows = [tag("proposal", 1, "salud", "a"), tag("proposal", 1, "obras", "b"),
+            tag("proposal", 1, "salud", "c"), tag("debate", 1, "cultura", "a"),
+            tag("participatory_process", 1, "obras", "a"), tag("meeting", 9, "obras", "a")]
+    store["item_departments"].insert_all(rows, batch_size=1, ignore=True)
+    store["item_departments"].insert_all(rows[:2], batch_size=1, ignore=True)  # ignored
+    assert _row_signatures(store) == {
+        ("proposal", 1): "obras\x1fsalud", ("debate", 1): "cultura", ("meeting", 2): None,
+    }
+    assert store.execute("SELECT signature FROM proposals WHERE instance = 'w'").fetchall() == [
+        (None,)]
+    # a department's other rule keeps it; its last rule takes it away
+    store.execute("DELETE FROM item_departments WHERE rule = 'a' AND item_type = 'proposal'")
+    assert _row_signatures(store)[("proposal", 1)] == "obras\x1fsalud"
+    store.execute("DELETE FROM item_departments WHERE department = 'obras'")
+    assert _row_signatures(store)[("proposal", 1)] == "salud"
+    assert _signatures(store) == {("proposal", 1): "salud", ("debate", 1): "cultura"}
+    store.execute("DELETE FROM item_departments")
+    assert set(_row_signatures(store).values()) == {None}
+    assert _signatures(store) == {}
+
+
+def test_a_store_from_before_row_signatures_gets_them_on_open(tmp_path):
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    MIGRATIONS.apply(old, stop_before="0003_item_row_signatures")
+    old["debates"].insert({"instance": "v", "id": 7, "title": "t"})
+    old["debates"].insert({"instance": "v", "id": 8, "title": "untagged"})
+    old["item_departments"].insert_all(
+        [{"instance": "v", "item_type": "debate", "item_id": 7, "department": d, "rule": "k:x"}
+         for d in ("salud", "cultura")]
+    )
+    old.close()
+    db = open_store(path)
+    assert _signatures(db) == {("debate", 7): "cultura\x1fsalud"}
+    assert _row_signatures(db) == {("debate", 7): "cultura\x1fsalud", ("debate", 8): None}
+    assert db["item_signatures"].pks == ["item_id", "item_type", "instance"]
+    db["item_departments"].insert(
+        {"instance": "v", "item_type": "debate", "item_id": 8, "department": "obras", "rule": "r"})
+    assert _row_signatures(db)[("debate", 8)] == "obras"
+
+
+def test_removed_rows_are_indexed_apart(store):
+    store["proposals"].insert_all([{"instance": "v", "id": n, "title": "t"} for n in (1, 2)])
+    store.execute("UPDATE proposals SET removed_at = '2026-11-20T00:00:00Z' WHERE id = 2")
+    found = store.execute(
+        "SELECT id, removed_at FROM proposals INDEXED BY idx_proposals_removed "
+        "WHERE instance = 'v' AND removed_at IS NOT NULL").fetchall()
+    assert found == [(2, "2026-11-20T00:00:00Z")]
