@@ -14,6 +14,7 @@ import click
 import typer
 
 from participa.errors import ParticipaError
+from participa.messages import error_lang, localize
 
 _CLICK_ERRORS: tuple[type[Exception], ...] = (click.exceptions.ClickException,)
 try:  # typer >= 0.29 vendors its own click; catch both copies' exceptions
@@ -55,8 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             prog_name="participa",
             standalone_mode=False,
         )
-    except ParticipaError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+    except ParticipaError as exc:  # Spanish unless PARTICIPA_LANG=en (participa.messages)
+        print(f"Error: {localize(str(exc), error_lang(os.environ))}", file=sys.stderr)
         return exc.exit_code
     except _ABORTS:
         print("Interrumpido.", file=sys.stderr)
@@ -70,11 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug, not a user's mistake: one line unless debugging
         if os.environ.get("PARTICIPA_DEBUG"):
             raise
-        print(
-            f"Error interno: {type(exc).__name__}: {exc} "
-            "(set PARTICIPA_DEBUG=1 for the traceback and report it)",
-            file=sys.stderr,
-        )
+        advice = ("set PARTICIPA_DEBUG=1 for the traceback and report it"
+                  if error_lang(os.environ) == "en"
+                  else "define PARTICIPA_DEBUG=1 para ver la traza y repórtalo")
+        print(f"Error interno: {type(exc).__name__}: {exc} ({advice})", file=sys.stderr)
         return 70
     return result if isinstance(result, int) else 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from participa.errors import ConfigError
+from participa.messages import error_lang, localize
 from sync.config import Config, find_config, load_config
 
 ConfigOption = Annotated[
@@ -32,7 +34,7 @@ def get_config(path: Path | None) -> Config:
     """The config, after printing its warnings (``Aviso: …``) on stderr."""
     config = load_config(find_config(path))
     for warning in config.warnings:
-        warn(f"Aviso: {warning}")
+        warn(f"Aviso: {localize(warning, error_lang(os.environ))}")
     return config
 
 

@@ -17,19 +17,20 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 
 from participa.cli import app
-from participa.cli.checks import Check, run_checks
 from participa.cli.common import ConfigOption, echo, get_config
-from participa.cli.status_view import render_status, status_dict
 from participa.errors import ConfigError, DeliveryError, ParticipaError, StoreError
+from participa.messages import error_lang, localize
 from sync.config import Config, find_config, load_config
-from sync.scheduler import JobFunction, build_daemon, format_json, format_text
-from sync.status import compute_status, read_snapshot
+
+if TYPE_CHECKING:  # imported where used: other commands start without them
+    from participa.cli.checks import Check
+    from sync.scheduler import JobFunction
 
 config_app = typer.Typer(help="Check the configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -60,7 +61,10 @@ def schedule(
     """Run syncs and digests on the [schedule] cron expressions until SIGTERM/Ctrl-C."""
     if log_format not in ("text", "json"):
         raise typer.BadParameter("expected 'text' or 'json'", param_hint="--log-format")
+    from sync.scheduler import build_daemon, format_json, format_text
+
     cfg = get_config(config)
+    _import_job_modules()
     fmt = format_json if log_format == "json" else format_text
     logging.getLogger("apscheduler").setLevel(logging.ERROR)  # our own line per job instead
     daemon = build_daemon(
@@ -71,6 +75,17 @@ def schedule(
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(1)  # a job ignored the stop flag: leave it; SQLite rolls its transaction back
+
+
+def _import_job_modules() -> None:
+    """What the jobs import when they run, now: other commands start without it, but a job's
+    first run should take as long as the next ones (a tick must not find it still starting)."""
+    import connector.client  # noqa: F401
+    import reports.api  # noqa: F401
+    import reports.delivery  # noqa: F401
+    import reports.mail  # noqa: F401
+    import sync.pipeline  # noqa: F401
+    import sync.retention  # noqa: F401
 
 
 def scheduled_jobs(cfg: Config) -> dict[str, JobFunction]:
@@ -119,6 +134,7 @@ def run_digest_job(cfg: Config, *, now: datetime) -> dict[str, Any]:
 
 def _last_runs(cfg: Config) -> dict[str, Callable[[], datetime | None]]:
     """When each job last ran, for the catch-up after downtime (None: do not catch up)."""
+    from sync.status import read_snapshot
 
     def last_sync() -> datetime | None:
         snapshot = read_snapshot(cfg.store.path)
@@ -150,6 +166,9 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> int:
     """Last syncs, rows per table, next runs and e-mail sends; exit 3 when syncs are stale."""
+    from participa.cli.status_view import render_status, status_dict
+    from sync.status import compute_status, read_snapshot
+
     cfg = get_config(config)
     now = _now()
     result = compute_status(cfg, read_snapshot(cfg.store.path), now=now,
@@ -188,15 +207,17 @@ def init(
 @config_app.command("check")
 def config_check(config: ConfigOption = None) -> int:
     """Validate the config, then try each instance, the store folder and the SMTP server."""
+    from participa.cli.checks import run_checks
+
     path = find_config(config)
     try:
         cfg = load_config(path)
     except ConfigError as exc:
-        echo(f"✗ {exc}")
+        echo(f"✗ {localize(str(exc), error_lang(os.environ))}")
         return 2
     echo(f"✓ {path}: configuración válida")
     for warning in cfg.warnings:
-        echo(f"⚠ {warning}")
+        echo(f"⚠ {localize(warning, error_lang(os.environ))}")
     failed = 0
     for check in run_checks(cfg, schedule_zone(cfg)):
         echo(_check_line(check))
@@ -206,8 +227,10 @@ def config_check(config: ConfigOption = None) -> int:
 
 def _check_line(check: Check) -> str:
     mark = "✓" if check.ok else "✗"
-    fix = f" — {check.fix}" if check.fix and not check.ok else ""
-    return f"{mark} {check.name}: {check.detail}{fix}"
+    lang = error_lang(os.environ)
+    fix = f" — {localize(check.fix, lang)}" if check.fix and not check.ok else ""
+    detail = check.detail if check.ok else localize(check.detail, lang)
+    return f"{mark} {check.name}: {detail}{fix}"
 
 
 # --- backup -------------------------------------------------------------------------------

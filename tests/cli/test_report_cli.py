@@ -223,7 +223,7 @@ def test_from_to_period(filled, run_cli):
         (["--department", "nope"], "nope"),
         (["--week", "2026-W99"], "--week"),
         (["--from", "2026-11-16"], "--to"),
-        (["--week", "2026-W47", "--from", "2026-11-16", "--to", "2026-11-17"], "either"),
+        (["--week", "2026-W47", "--from", "2026-11-16", "--to", "2026-11-17"], "no ambos"),
         (["--format", "pdf"], "--format"),
     ],
 )

@@ -44,21 +44,28 @@ def write(tmp_path, text):
 def test_bad_config_is_one_line_naming_file_key_and_fix(tmp_path, run_cli, text, key, fix):
     path = write(tmp_path, text)
     for args in (["sync"], ["status"], ["digest", "send"], ["report"]):
-        result = run_cli([*args, "--config", path])
-        assert result.exit_code == 2, (args, result)
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1, result.stderr
-        assert lines[0].startswith(f"Error: {path}: "), lines[0]
-        assert key in lines[0] and fix in lines[0], lines[0]
-        assert "Traceback" not in result.stderr and SECRET not in result.stderr + result.stdout
-    check = run_cli(["config", "check", "--config", path])
+        english = run_cli([*args, "--config", path], env={"PARTICIPA_LANG": "en"})
+        spanish = run_cli([*args, "--config", path])  # the default
+        for result in (english, spanish):
+            assert result.exit_code == 2, (args, result)
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1, result.stderr
+            assert lines[0].startswith(f"Error: {path}: "), lines[0]
+            assert "Traceback" not in result.stderr
+            assert SECRET not in result.stderr + result.stdout
+        assert key in english.stderr and fix in english.stderr, english.stderr
+        assert spanish.stderr != english.stderr, spanish.stderr
+    check = run_cli(["config", "check", "--config", path], env={"PARTICIPA_LANG": "en"})
     assert check.exit_code == 2 and key in check.stdout and SECRET not in check.stdout
 
 
 def test_config_check_names_the_file_for_a_missing_file(tmp_path, run_cli):
-    result = run_cli(["sync", "--config", tmp_path / "nope.toml"])
+    result = run_cli(["sync", "--config", tmp_path / "nope.toml"], env={"PARTICIPA_LANG": "en"})
     assert result.exit_code == 2
     assert "nope.toml: file not found" in result.stderr and "participa init" in result.stderr
+    spanish = run_cli(["sync", "--config", tmp_path / "nope.toml"])
+    assert "nope.toml" in spanish.stderr and "participa init" in spanish.stderr
+    assert "file not found" not in spanish.stderr
 
 
 def test_suspicious_secret_names_and_disabled_tls_are_warned_on_stderr(tmp_path, run_cli):
@@ -66,7 +73,7 @@ def test_suspicious_secret_names_and_disabled_tls_are_warned_on_stderr(tmp_path,
             '[email]\nfrom = "a@b.cl"\nverify_tls = false\npassword_env = "smtp_pw"\n'
             '[[email.digests]]\nname = "x"\nto = ["x@b.cl"]\n')
     path = write(tmp_path, text)
-    result = run_cli(["digest", "status", "--config", path])
+    result = run_cli(["digest", "status", "--config", path], env={"PARTICIPA_LANG": "en"})
     assert result.exit_code == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Aviso: ")]
     assert len(warnings) == 4, result.stderr
@@ -78,6 +85,7 @@ def test_suspicious_secret_names_and_disabled_tls_are_warned_on_stderr(tmp_path,
     assert "Abc123xyz" not in result.stderr and "smtp_pw" not in result.stderr
     check = run_cli(["config", "check", "--config", path])
     assert sum(line.startswith("⚠ ") for line in check.stdout.splitlines()) == 4
+    assert "NOT verified" not in check.stdout  # Spanish by default
 
 
 def test_tls_is_verified_unless_turned_off(tmp_path):

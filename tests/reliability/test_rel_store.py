@@ -160,5 +160,5 @@ def test_corrupt_store_is_one_clear_line_and_is_not_touched(world, tmp_path, run
         assert result.exit_code == 1, result
         assert "Traceback" not in result.stderr and "Error interno" not in result.stderr
         line = result.stderr.strip().splitlines()[-1]
-        assert str(path) in line and ("backup" in line or "damaged" in line), line
+        assert str(path) in line and ("respaldo" in line or "dañado" in line), line
     assert path.read_bytes() == broken  # nothing written over the evidence

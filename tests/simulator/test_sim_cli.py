@@ -15,7 +15,7 @@ def test_serve_prints_the_url_and_stops_after_duration(run_cli):
 def test_serve_refuses_an_unknown_release(run_cli):
     result = run_cli(["simulator", "serve", "--release", "0.26", "--duration", "0.1"])
     assert result.exit_code == 2
-    assert "unknown release" in result.stderr
+    assert "versión desconocida '0.26'" in result.stderr
 
 
 def test_serve_refuses_a_bad_now(run_cli):
