@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import shutil
 import subprocess
 import sys
@@ -81,36 +80,27 @@ def report_measure(work: Path, items: int) -> dict:
     config = work / "config.toml"
     config.write_text(f'[store]\npath = "{store}"\n\n[[instances]]\nname = "bench"\n'
                       'url = "http://127.0.0.1:9/api"\n', encoding="utf-8")
-    seconds, rss_kb, status = timed_child(
-        [sys.executable, "-m", "participa", "report", "--config", str(config), "--format",
-         "json", "--now", NOW.isoformat()], work / "report.json", timeout=300)
-    rss = rss_kb
+    peak = work / "report.peak"
+    seconds, status = timed_child(
+        [sys.executable, "-m", "bench.peak", str(peak), "report", "--config", str(config),
+         "--format", "json", "--now", NOW.isoformat()], work / "report.json", timeout=300)
+    rss = int(peak.read_text(encoding="ascii")) if peak.exists() else float("nan")
     return {"items": items, "comments": 3 * items, "build_seconds": built, "seconds": seconds,
             "max_rss_mb": rss / 1024, "status": status}
 
 
-def timed_child(args: list[str], output: Path, timeout: float) -> tuple[float, int, str]:
-    """Run ``args`` with stdout to ``output``; its own wall time, peak RSS (KiB) and status.
-
-    ``os.wait4`` gives the rusage of that one child (RUSAGE_CHILDREN would report the largest
-    of every child this process ever waited for)."""
+def timed_child(args: list[str], output: Path, timeout: float) -> tuple[float, str]:
+    """Run ``args`` with stdout to ``output``: its wall time and status."""
     started = time.perf_counter()
     with output.open("wb") as out:
-        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.PIPE)
-        deadline = started + timeout
-        while True:
-            pid, code, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                pid, code, usage = os.wait4(proc.pid, 0)
-                return time.perf_counter() - started, usage.ru_maxrss, f"timeout ({timeout:g} s)"
-            time.sleep(0.02)
+        try:
+            done = subprocess.run(args, stdout=out, stderr=subprocess.PIPE, timeout=timeout,
+                                  check=False)
+        except subprocess.TimeoutExpired:
+            return time.perf_counter() - started, f"timeout ({timeout:g} s)"
     seconds = time.perf_counter() - started
-    exit_code = os.waitstatus_to_exitcode(code)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    return seconds, usage.ru_maxrss, "ok" if exit_code == 0 else f"exit {exit_code}: {err[-300:]}"
+    err = done.stderr.decode(errors="replace")
+    return seconds, "ok" if done.returncode == 0 else f"exit {done.returncode}: {err[-300:]}"
 
 
 def main() -> None:
@@ -120,7 +110,8 @@ def main() -> None:
     parser.add_argument("--rate-limit", type=int, default=6000, help="server's requests/min")
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--release", default="0.30")
-    parser.add_argument("--memory-scale", default="medium", help="second scale for RSS")
+    parser.add_argument("--memory-scales", default="medium,xlarge",
+                        help="other scales whose full sync's peak RSS is shown beside --scale's")
     parser.add_argument("--report-items", type=int, default=1_000_000, help="0: skip")
     opts = parser.parse_args()
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -158,9 +149,11 @@ def main() -> None:
                            NOW.isoformat(), "--rate", "1000000"])
     out["raw"] = child(["bench.raw", dump, str(work / "raw.db")])
 
-    server = Server(opts.memory_scale, 0, 0, release=opts.release)
-    out["memory_other"] = sync(server.url, work / "mem.db", NOW, opts)
-    server.stop()
+    out["memory"] = {}
+    for scale in filter(None, opts.memory_scales.split(",")):
+        server = Server(scale, 0, 0, release=opts.release)
+        out["memory"][scale] = sync(server.url, work / f"mem-{scale}.db", NOW, opts)
+        server.stop()
     if opts.report_items:
         out["report"] = report_measure(work, opts.report_items)
     path = RESULTS / f"{stamp}.json"
@@ -199,8 +192,11 @@ def table(out: dict, opts) -> str:
          f"{ingest_cpu / raw_cpu:.2f}x (replayed answers; the live full sync, beside the "
          f"server on these 2 cores, used {live_cpu * 1000:.3f} ms = {live_cpu / raw_cpu:.2f}x)",
          "<= 2x raw"),
-        ("peak RSS", f"{opts.scale} {full['max_rss_mb']:.0f} MB, {opts.memory_scale} "
-         f"{out['memory_other']['max_rss_mb']:.0f} MB", "<= 200 MB, flat"),
+        ("peak RSS", ", ".join(
+            f"{scale} {m['items']} items {m['max_rss_mb']:.0f} MB"
+            for scale, m in sorted({opts.scale: full, **out["memory"]}.items(),
+                                   key=lambda kv: kv[1]["items"])),
+         "<= 200 MB, flat"),
         ("429s", f"{out['server_full'].get('rate_limited', 0)}", "0"),
     ]
     if "report" in out:

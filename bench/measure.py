@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import time
 from datetime import datetime
 
 from bench.naive import naive_sync
+from bench.peak import vm_hwm_kib
 
 
 def main() -> None:
@@ -41,7 +41,7 @@ def main() -> None:
         out = _participa(args, transport)
     out["seconds"] = time.perf_counter() - started
     out["cpu_seconds"] = time.process_time() - cpu
-    out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["max_rss_mb"] = vm_hwm_kib() / 1024
     print(json.dumps(out))
 
 

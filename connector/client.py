@@ -277,6 +277,8 @@ class DecidimClient:
                     for slot, page in zip(batch, answers[-1], strict=True):
                         planner.record(slot.walk, len(page.nodes), page.has_next_page,
                                        page.end_cursor)
+                        if not page.has_next_page:  # its ids are not needed any more
+                            guards.pop(id(slot.walk), None)
                 # the next requests leave before these pages are parsed and saved: that work
                 # overlaps their network time
                 fill()

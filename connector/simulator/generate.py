@@ -46,6 +46,7 @@ SCALES: dict[str, Scale] = {
     "small": Scale(12, 300, 60, 80, 1500, 300, 2),
     "medium": Scale(36, 3000, 400, 400, 12000, 2000, 2),
     "large": Scale(100, 15000, 2000, 1500, 50000, 8000, 2),
+    "xlarge": Scale(200, 30000, 4000, 3000, 100000, 16000, 2),  # the bench's memory check
 }
 
 #: Comment weights by item kind: debates draw the most talk, meetings the least.
