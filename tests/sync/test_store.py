@@ -172,18 +172,26 @@ def test_item_signatures_follow_item_departments(store):
     assert _signatures(store) == {}
 
 
-def test_a_store_from_before_signatures_gets_them_on_open(tmp_path):
+def _older_store(tmp_path, stop_before, debates=()):
+    """A store made by an older version (migrations up to ``stop_before``), with debate 7
+    tagged salud and cultura, opened by this one."""
     import sqlite_utils
 
     path = tmp_path / "old.db"
     old = sqlite_utils.Database(path)
-    MIGRATIONS.apply(old, stop_before="0002_item_signatures")
+    MIGRATIONS.apply(old, stop_before=stop_before)
+    for row in debates:
+        old["debates"].insert(row)
     old["item_departments"].insert_all(
         [{"instance": "v", "item_type": "debate", "item_id": 7, "department": d, "rule": "k:x"}
          for d in ("salud", "cultura")]
     )
     old.close()
-    db = open_store(path)
+    return open_store(path)
+
+
+def test_a_store_from_before_signatures_gets_them_on_open(tmp_path):
+    db = _older_store(tmp_path, "0002_item_signatures")
     assert _signatures(db) == {("debate", 7): "cultura\x1fsalud"}
 
 
@@ -224,19 +232,8 @@ def test_item_rows_carry_their_signature(store):
 
 
 def test_a_store_from_before_row_signatures_gets_them_on_open(tmp_path):
-    import sqlite_utils
-
-    path = tmp_path / "old.db"
-    old = sqlite_utils.Database(path)
-    MIGRATIONS.apply(old, stop_before="0003_item_row_signatures")
-    old["debates"].insert({"instance": "v", "id": 7, "title": "t"})
-    old["debates"].insert({"instance": "v", "id": 8, "title": "untagged"})
-    old["item_departments"].insert_all(
-        [{"instance": "v", "item_type": "debate", "item_id": 7, "department": d, "rule": "k:x"}
-         for d in ("salud", "cultura")]
-    )
-    old.close()
-    db = open_store(path)
+    db = _older_store(tmp_path, "0003_item_row_signatures", [
+        {"instance": "v", "id": 7, "title": "t"}, {"instance": "v", "id": 8, "title": "untagged"}])
     assert _signatures(db) == {("debate", 7): "cultura\x1fsalud"}
     assert _row_signatures(db) == {("debate", 7): "cultura\x1fsalud", ("debate", 8): None}
     assert db["item_signatures"].pks == ["item_id", "item_type", "instance"]
