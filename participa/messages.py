@@ -514,6 +514,32 @@ _CATALOGUE: list[tuple[str, Template]] = [
     ("Unclosed inline table", "tabla en línea sin cerrar"),
     ("Unescaped '\\' in a string", "'\\' sin escapar en un texto"),
     ("Unterminated string", "texto sin cerrar"),
+    # --- command-line usage (click, as typer shows it) ----------------------------------------
+    (
+        "No such option: {name:S} (Possible options: {options:a})",
+        "no existe la opción {name} (opciones posibles: {options})",
+    ),
+    ("No such option: {name:S} Did you mean {other:S}?", "no existe la opción {name}; ¿quisiste "
+     "decir {other}?"),
+    ("No such option: {name:S}", "no existe la opción {name}"),
+    (
+        "No such command '{name}'. Did you mean '{other}'?",
+        "no existe el comando '{name}'; ¿quisiste decir '{other}'?",
+    ),
+    ("No such command '{name}'.", "no existe el comando '{name}'"),
+    ("Option '{name}' requires an argument.", "la opción '{name}' necesita un valor"),
+    ("Option '{name}' requires {n:d} arguments.", "la opción '{name}' necesita {n} valores"),
+    ("Missing option '{name}'.", "falta la opción '{name}'"),
+    ("Missing argument '{name}'.", "falta el argumento '{name}'"),
+    ("Got unexpected extra argument(s) ({args:a})", "sobran argumentos ({args})"),
+    ("Got unexpected extra argument ({args:a})", "sobra un argumento ({args})"),
+    ("Got unexpected extra arguments ({args:a})", "sobran argumentos ({args})"),
+    ("Invalid value for {name:S}: {why_tr:a}", "valor no válido para {name}: {why_tr}"),
+    ("expected 'text' or 'json'", "se espera 'text' o 'json'"),
+    ("{value:a} is not a valid integer.", "{value} no es un número entero válido"),
+    ("{value:a} is not a valid float.", "{value} no es un número válido"),
+    ("{value:a} is not one of {choices:a}.", "{value} no es una de estas opciones: {choices}"),
+    ("{kind} {path:a} does not exist.", "{path} no existe"),
 ]
 
 

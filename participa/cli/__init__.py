@@ -62,8 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _ABORTS:
         print("Interrumpido.", file=sys.stderr)
         return 130
-    except _CLICK_ERRORS as exc:
-        exc.show()  # type: ignore[attr-defined]  # click's and typer's ClickException
+    except _CLICK_ERRORS as exc:  # a mistake on the command line: usage, hint, the error
+        _show_usage_error(exc, error_lang(os.environ))
         return int(exc.exit_code)  # type: ignore[attr-defined]
     except KeyboardInterrupt:
         print("Interrumpido.", file=sys.stderr)
@@ -77,6 +77,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Error interno: {type(exc).__name__}: {exc} ({advice})", file=sys.stderr)
         return 70
     return result if isinstance(result, int) else 0
+
+
+def _show_usage_error(exc: Exception, lang: str) -> None:
+    """click's usage error (its usage line, the ``--help`` hint, the error) in ``lang``."""
+    if lang == "en":
+        exc.show()  # type: ignore[attr-defined]  # click's and typer's ClickException
+        return
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        usage = ctx.get_usage().replace("Usage:", "Uso:", 1)
+        print(f"{usage}\nPrueba '{ctx.command_path} --help' para ver la ayuda.\n",
+              file=sys.stderr)
+    message = exc.format_message()  # type: ignore[attr-defined]
+    print(f"Error: {localize(message, lang)}", file=sys.stderr)
 
 
 def run() -> None:
