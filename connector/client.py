@@ -20,7 +20,6 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
@@ -31,6 +30,7 @@ from gql import gql
 from pydantic import ValidationError
 
 from connector import queries
+from connector.dispatch import Dispatcher
 from connector.features import features_from, parse_probe
 from connector.models import (
     COMPONENT_KINDS,
@@ -256,39 +256,25 @@ class DecidimClient:
         ]
         guards = {id(w): PageGuard(self.instance, w.component.id, w.cursor) for w in walks}
         planner = RequestPlanner(walks, features)
-        pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="participa-http")
-        inflight: dict[Future[list[_RawPage]], list[Slot]] = {}
 
-        def fill() -> None:
-            while len(inflight) < self.max_concurrency:
-                batch = planner.next_batch()
-                if not batch:
-                    return
-                inflight[pool.submit(self._fetch_batch, batch, features, guards)] = batch
+        def record(batch: list[Slot], pages: list[_RawPage]) -> None:
+            for slot, page in zip(batch, pages, strict=True):
+                planner.record(slot.walk, len(page.nodes), page.has_next_page, page.end_cursor)
+                if not page.has_next_page:  # its ids are not needed any more
+                    guards.pop(id(slot.walk), None)
 
-        try:
-            fill()
-            while inflight:
-                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                answers: list[list[_RawPage]] = []
-                for future in done:
-                    batch = inflight.pop(future)
-                    answers.append(future.result())
-                    for slot, page in zip(batch, answers[-1], strict=True):
-                        planner.record(slot.walk, len(page.nodes), page.has_next_page,
-                                       page.end_cursor)
-                        if not page.has_next_page:  # its ids are not needed any more
-                            guards.pop(id(slot.walk), None)
-                # the next requests leave before these pages are parsed and saved: that work
-                # overlaps their network time
-                fill()
-                for pages in answers:
-                    for n, page in enumerate(pages):
-                        yield self._item_page(page, more_in_answer=n < len(pages) - 1)
-        finally:
-            for future in inflight:
-                future.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
+        # the next request leaves as soon as one ends (``connector.dispatch``): parsing and
+        # saving an answer overlap the network time of the next ones
+        answers = Dispatcher(
+            lambda: planner.next_batch() or None,
+            lambda batch: self._fetch_batch(batch, features, guards),
+            record,
+            concurrency=self.max_concurrency,
+            backlog=2 * self.max_concurrency,
+        )
+        for _batch, pages in answers:
+            for n, page in enumerate(pages):
+                yield self._item_page(page, more_in_answer=n < len(pages) - 1)
 
     def _fetch_batch(
         self, batch: list[Slot], features: Features, guards: dict[int, PageGuard]
