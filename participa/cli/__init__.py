@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import click
 import typer
 
+from participa.cli.common import tr
 from participa.errors import ParticipaError
 from participa.messages import error_lang, localize
 
@@ -27,7 +28,11 @@ _ABORTS = (click.exceptions.Abort, typer.Abort)
 
 app = typer.Typer(
     name="participa",
-    help="Decidim participation connector: sync, tag by department, report and e-mail digests.",
+    help=tr(
+        "Conector de participación de Decidim: sincroniza, etiqueta por departamento, genera "
+        "informes y envía resúmenes por correo.",
+        "Decidim participation connector: sync, tag by department, report and e-mail digests.",
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

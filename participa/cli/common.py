@@ -1,4 +1,10 @@
-"""Options and helpers shared by the command modules."""
+"""Options and helpers shared by the command modules.
+
+Help texts (``--help``) are Spanish (es-CL) unless ``PARTICIPA_LANG=en``, like the error
+messages (``participa.messages.error_lang``). Typer reads them when the command modules are
+imported, so every one is written ``tr(spanish, english)``: the language of the help is fixed
+when the CLI starts, which is what one command-line run needs.
+"""
 
 from __future__ import annotations
 
@@ -15,18 +21,34 @@ from participa.errors import ConfigError
 from participa.messages import error_lang, localize
 from sync.config import Config, find_config, load_config
 
+
+def tr(es: str, en: str) -> str:
+    """``es`` or ``en`` by ``PARTICIPA_LANG`` (read now: help texts are chosen at import)."""
+    return en if error_lang(os.environ) == "en" else es
+
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
         "-c",
-        help="Config file (default: $PARTICIPA_CONFIG, else ./config.toml).",
+        help=tr(
+            "Archivo de configuración (por defecto: $PARTICIPA_CONFIG; si no, ./config.toml).",
+            "Config file (default: $PARTICIPA_CONFIG, else ./config.toml).",
+        ),
         show_default=False,
     ),
 ]
 InstanceOption = Annotated[
     str | None,
-    typer.Option("--instance", "-i", help="Only this instance (its [[instances]] name)."),
+    typer.Option(
+        "--instance",
+        "-i",
+        help=tr(
+            "Solo esta instancia (su nombre en [[instances]]).",
+            "Only this instance (its [[instances]] name).",
+        ),
+    ),
 ]
 
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from participa.cli import app
-from participa.cli.common import echo, is_tty, parse_now, warn
+from participa.cli.common import echo, is_tty, parse_now, tr, warn
 from participa.cli.sync_cmd import format_int, lang, summary_line, sync_config
 from participa.errors import ConfigError, ParticipaError
 from sync.config import Config, load_config
@@ -109,15 +109,31 @@ def _start_simulator(release: str, seed: int, now: datetime) -> Any:
     return Simulator(release=release, scale="small", seed=seed, now=now)
 
 
-@app.command("demo")
-def demo_cmd(
-    directory: Annotated[Path, typer.Option("--dir", help="Where to write the demo.")] = Path(
-        "demo"
+@app.command(
+    "demo",
+    help=tr(
+        "Inicia el simulador de Decidim incluido en la interfaz local (loopback), lo "
+        "sincroniza en DIR y muestra los conteos.",
+        "Start the built-in Decidim simulator on loopback, sync it into DIR and show the counts.",
     ),
-    release: Annotated[str, typer.Option(help="Decidim release to simulate.")] = "0.29",
-    seed: Annotated[int, typer.Option(help="Seed of the simulated world.")] = 7,
+)
+def demo_cmd(
+    directory: Annotated[
+        Path,
+        typer.Option("--dir", help=tr("Dónde escribir la demo.", "Where to write the demo.")),
+    ] = Path("demo"),
+    release: Annotated[
+        str, typer.Option(help=tr("Versión de Decidim a simular.", "Decidim release to simulate."))
+    ] = "0.29",
+    seed: Annotated[
+        int, typer.Option(help=tr("Semilla del mundo simulado.", "Seed of the simulated world."))
+    ] = 7,
     now: Annotated[
-        str | None, typer.Option("--now", help="The simulated present (ISO 8601).")
+        str | None,
+        typer.Option(
+            "--now",
+            help=tr("El presente simulado (ISO 8601).", "The simulated present (ISO 8601)."),
+        ),
     ] = None,
 ) -> None:
     """Start the built-in Decidim simulator on loopback, sync it into DIR and show the counts."""

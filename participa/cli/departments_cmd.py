@@ -13,7 +13,7 @@ import typer
 from sqlite_utils import Database
 
 from participa.cli import app
-from participa.cli.common import ConfigOption, InstanceOption, echo, get_config, warn
+from participa.cli.common import ConfigOption, InstanceOption, echo, get_config, tr, warn
 from participa.errors import StoreError
 from sync.config import Config
 from sync.departments import (
@@ -80,7 +80,13 @@ def _open(config: Config) -> Database:
     return open_store(path)
 
 
-@app.command("retag")
+@app.command(
+    "retag",
+    help=tr(
+        "Recalcula las etiquetas de departamento con las reglas de la configuración (sin red).",
+        "Recompute the department tags from the rules in the config (no network).",
+    ),
+)
 def retag_cmd(config: ConfigOption = None, instance: InstanceOption = None) -> None:
     """Recompute the department tags from the rules in the config (no network)."""
     cfg = get_config(config)
@@ -94,18 +100,40 @@ def retag_cmd(config: ConfigOption = None, instance: InstanceOption = None) -> N
             echo(f"  {_label(slug):<28} {sum(counts.get(slug, {}).values()):>7}")
 
 
-@app.command("departments")
+@app.command(
+    "departments",
+    help=tr(
+        "Lista los departamentos con cuántos espacios y elementos etiqueta cada uno (y los "
+        "que no tienen departamento).",
+        "List departments with how many spaces and items each tags (and those with none).",
+    ),
+)
 def departments_cmd(
     config: ConfigOption = None,
     instance: InstanceOption = None,
     explain_item: Annotated[
         str | None,
-        typer.Option("--explain", metavar="TYPE:ID", help="Why an item has its departments."),
+        typer.Option(
+            "--explain",
+            metavar=tr("TIPO:ID", "TYPE:ID"),
+            help=tr(
+                "Por qué un elemento tiene sus departamentos.", "Why an item has its departments."
+            ),
+        ),
     ] = None,
     untagged: Annotated[
-        bool, typer.Option("--untagged", help="List what no rule reaches.")
+        bool,
+        typer.Option(
+            "--untagged",
+            help=tr("Lista lo que ninguna regla alcanza.", "List what no rule reaches."),
+        ),
     ] = False,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Lines for --untagged.")] = 50,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit", min=1, help=tr("Líneas para --untagged.", "Lines for --untagged.")
+        ),
+    ] = 50,
 ) -> None:
     """List departments with how many spaces and items each tags (and those with none)."""
     cfg = get_config(config)

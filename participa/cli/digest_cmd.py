@@ -17,7 +17,7 @@ import typer
 from sqlite_utils import Database
 
 from participa.cli import app
-from participa.cli.common import ConfigOption, echo, get_config, parse_now, warn
+from participa.cli.common import ConfigOption, echo, get_config, parse_now, tr, warn
 from participa.errors import ConfigError, ParticipaError
 from sync.config import Config, DigestConfig, EmailConfig, InstanceConfig
 
@@ -25,40 +25,92 @@ if TYPE_CHECKING:  # imported where used: other commands start without the mail 
     from reports.delivery import Outcome, Outgoing, Transport
 
 digest_app = typer.Typer(
-    help="E-mail the weekly participation digests ([email] in the config).",
+    help=tr(
+        "Envía por correo los resúmenes semanales de participación ([email] en la "
+        "configuración).",
+        "E-mail the weekly participation digests ([email] in the config).",
+    ),
     no_args_is_help=True,
 )
 app.add_typer(digest_app, name="digest")
 
 WeekOption = Annotated[
     str | None,
-    typer.Option("--week", "-w", help="ISO week, e.g. 2026-W47 (default: the last complete one)."),
+    typer.Option(
+        "--week",
+        "-w",
+        help=tr(
+            "Semana ISO, p. ej. 2026-W47 (por defecto: la última completa).",
+            "ISO week, e.g. 2026-W47 (default: the last complete one).",
+        ),
+    ),
 ]
 DigestOption = Annotated[
     list[str] | None,
-    typer.Option("--digest", "-d", help="Only this digest ([[email.digests]] name); repeatable."),
+    typer.Option(
+        "--digest",
+        "-d",
+        help=tr(
+            "Solo este resumen (su nombre en [[email.digests]]); se puede repetir.",
+            "Only this digest ([[email.digests]] name); repeatable.",
+        ),
+    ),
 ]
 NowOption = Annotated[
     str | None,
-    typer.Option("--now", hidden=True, help="Pretend it is this ISO 8601 instant (tests, demos)."),
+    typer.Option(
+        "--now",
+        hidden=True,
+        help=tr(
+            "Simula que es este instante ISO 8601 (pruebas, demos).",
+            "Pretend it is this ISO 8601 instant (tests, demos).",
+        ),
+    ),
 ]
 _MARK = {"sent": "enviado", "failed": "FALLÓ", "dry-run": "borrador", "skipped": "omitido"}
 
 
-@digest_app.command("send")
+@digest_app.command(
+    "send",
+    help=tr(
+        "Envía cada resumen configurado de la semana, una sola vez (revisa "
+        "`participa digest status`).",
+        "Send each configured digest for the week, once (see `participa digest status`).",
+    ),
+)
 def send_command(
     config: ConfigOption = None,
     week: WeekOption = None,
     digest: DigestOption = None,
     dry_run_: Annotated[
         bool,
-        typer.Option("--dry-run", help="Write .eml files to --outbox instead of sending."),
+        typer.Option(
+            "--dry-run",
+            help=tr(
+                "Escribe archivos .eml en --outbox en vez de enviarlos.",
+                "Write .eml files to --outbox instead of sending.",
+            ),
+        ),
     ] = False,
     outbox: Annotated[
-        Path, typer.Option("--outbox", help="Folder for --dry-run's .eml files.")
+        Path,
+        typer.Option(
+            "--outbox",
+            help=tr(
+                "Carpeta para los archivos .eml de --dry-run.",
+                "Folder for --dry-run's .eml files.",
+            ),
+        ),
     ] = Path("outbox"),
     resend: Annotated[
-        bool, typer.Option("--resend", help="Send again even if the ledger says it was sent.")
+        bool,
+        typer.Option(
+            "--resend",
+            help=tr(
+                "Envía de nuevo aunque el registro de envíos diga que ya se envió.",
+                "Send again even if the ledger says it was sent.",
+            ),
+        ),
     ] = False,
     now: NowOption = None,
 ) -> None:
@@ -123,15 +175,31 @@ def _send_one(
         return Outcome(entry.name, "failed", str(exc))
 
 
-@digest_app.command("preview")
+@digest_app.command(
+    "preview",
+    help=tr(
+        "Escribe el correo de cada resumen como archivos HTML y de texto (sin enviarlo) y "
+        "muestra sus rutas.",
+        "Write each digest's e-mail as HTML and text files (no sending) and print their paths.",
+    ),
+)
 def preview_command(
     config: ConfigOption = None,
     week: WeekOption = None,
     digest: DigestOption = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the preview files.")] = Path(
-        "preview"
-    ),
-    open_: Annotated[bool, typer.Option("--open", help="Open the HTML in a browser.")] = False,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help=tr("Carpeta para los archivos de vista previa.", "Folder for the preview files."),
+        ),
+    ] = Path("preview"),
+    open_: Annotated[
+        bool,
+        typer.Option(
+            "--open", help=tr("Abre el HTML en un navegador.", "Open the HTML in a browser.")
+        ),
+    ] = False,
     now: NowOption = None,
 ) -> None:
     """Write each digest's e-mail as HTML and text files (no sending) and print their paths."""
@@ -156,10 +224,21 @@ def preview_command(
             webbrowser.open((out / f"{stem}.html").resolve().as_uri())
 
 
-@digest_app.command("status")
+@digest_app.command(
+    "status",
+    help=tr(
+        "Muestra el registro de envíos: los últimos intentos, primero los más recientes.",
+        "Show the send ledger: the latest attempts, newest first.",
+    ),
+)
 def status_command(
     config: ConfigOption = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many attempts to show.")] = 20,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit", "-n", help=tr("Cuántos intentos mostrar.", "How many attempts to show.")
+        ),
+    ] = 20,
 ) -> None:
     """Show the send ledger: the latest attempts, newest first."""
     from reports import ledger

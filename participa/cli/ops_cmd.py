@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from participa.cli import app
-from participa.cli.common import ConfigOption, echo, get_config
+from participa.cli.common import ConfigOption, echo, get_config, tr
 from participa.errors import ConfigError, DeliveryError, ParticipaError, StoreError
 from participa.messages import error_lang, localize
 from sync.config import Config, find_config, load_config
@@ -32,7 +32,9 @@ if TYPE_CHECKING:  # imported where used: other commands start without them
     from participa.cli.checks import Check
     from sync.scheduler import JobFunction
 
-config_app = typer.Typer(help="Check the configuration.", no_args_is_help=True)
+config_app = typer.Typer(
+    help=tr("Revisa la configuración.", "Check the configuration."), no_args_is_help=True
+)
 app.add_typer(config_app, name="config")
 
 EXAMPLE_CONFIG = "config.example.toml"
@@ -51,11 +53,24 @@ def _now() -> datetime:
 # --- schedule -----------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(
+    help=tr(
+        "Ejecuta las sincronizaciones y los resúmenes según las expresiones cron de [schedule] "
+        "hasta SIGTERM/Ctrl-C.",
+        "Run syncs and digests on the [schedule] cron expressions until SIGTERM/Ctrl-C.",
+    ),
+)
 def schedule(
     config: ConfigOption = None,
     log_format: Annotated[
-        str, typer.Option("--log-format", help="text (default) or json: one object per line.")
+        str,
+        typer.Option(
+            "--log-format",
+            help=tr(
+                "text (por defecto) o json: un objeto por línea.",
+                "text (default) or json: one object per line.",
+            ),
+        ),
     ] = "text",
 ) -> None:
     """Run syncs and digests on the [schedule] cron expressions until SIGTERM/Ctrl-C."""
@@ -160,10 +175,21 @@ def _log_line(line: str) -> None:
 # --- status -------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(
+    help=tr(
+        "Últimas sincronizaciones, filas por tabla, próximas ejecuciones y envíos de correo; "
+        "sale con código 3 si las sincronizaciones están desactualizadas.",
+        "Last syncs, rows per table, next runs and e-mail sends; exit 3 when syncs are stale.",
+    ),
+)
 def status(
     config: ConfigOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help=tr("Muestra JSON en vez de texto.", "Print JSON instead of text.")
+        ),
+    ] = False,
 ) -> int:
     """Last syncs, rows per table, next runs and e-mail sends; exit 3 when syncs are stale."""
     from participa.cli.status_view import render_status, status_dict
@@ -183,12 +209,26 @@ def status(
 # --- init and config check ----------------------------------------------------------------
 
 
-@app.command()
-def init(
-    path: Annotated[Path, typer.Option("--path", help="Where to write the config.")] = Path(
-        "config.toml"
+@app.command(
+    help=tr(
+        "Escribe un config.toml inicial (una copia de config.example.toml) y lo valida.",
+        "Write a starting config.toml (a copy of config.example.toml) and validate it.",
     ),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+)
+def init(
+    path: Annotated[
+        Path,
+        typer.Option(
+            "--path",
+            help=tr("Dónde escribir la configuración.", "Where to write the config."),
+        ),
+    ] = Path("config.toml"),
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help=tr("Sobrescribe un archivo existente.", "Overwrite an existing file.")
+        ),
+    ] = False,
 ) -> None:
     """Write a starting config.toml (a copy of config.example.toml) and validate it."""
     if path.exists() and not force:
@@ -204,7 +244,14 @@ def init(
          f"'participa config check --config {path}'.")
 
 
-@config_app.command("check")
+@config_app.command(
+    "check",
+    help=tr(
+        "Valida la configuración y luego prueba cada instancia, la carpeta del almacén y el "
+        "servidor SMTP.",
+        "Validate the config, then try each instance, the store folder and the SMTP server.",
+    ),
+)
 def config_check(config: ConfigOption = None) -> int:
     """Validate the config, then try each instance, the store folder and the SMTP server."""
     from participa.cli.checks import run_checks
@@ -236,11 +283,24 @@ def _check_line(check: Check) -> str:
 # --- backup -------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(
+    help=tr(
+        "Copia el almacén con el respaldo en línea de SQLite (seguro durante una "
+        "sincronización), junto con su archivo .key.",
+        "Copy the store with SQLite's online backup (safe while syncing), plus its .key file.",
+    ),
+)
 def backup(
     config: ConfigOption = None,
     to: Annotated[
-        Path | None, typer.Option("--to", help="Backup file (default: <store>-YYYY-MM-DD.db).")
+        Path | None,
+        typer.Option(
+            "--to",
+            help=tr(
+                "Archivo de respaldo (por defecto: <almacén>-AAAA-MM-DD.db).",
+                "Backup file (default: <store>-YYYY-MM-DD.db).",
+            ),
+        ),
     ] = None,
 ) -> None:
     """Copy the store with SQLite's online backup (safe while syncing), plus its .key file."""

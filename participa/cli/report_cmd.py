@@ -10,7 +10,7 @@ import typer
 from sqlite_utils import Database
 
 from participa.cli import app
-from participa.cli.common import ConfigOption, InstanceOption, echo, get_config, parse_now
+from participa.cli.common import ConfigOption, InstanceOption, echo, get_config, parse_now, tr
 from participa.errors import ReportError, StoreError
 from reports.api import choose_period, load_digest
 from reports.model import Digest
@@ -28,37 +28,86 @@ _SUFFIX_FORMATS = {
 }
 
 
-@app.command()
+@app.command(
+    help=tr(
+        "Resumen de participación de una semana o período: general y por departamento, en "
+        "es-CL o en inglés.\n\n"
+        "Ejemplo: participa report --week 2026-W47 --format html --output semana.html",
+        "Participation digest of a week or period: overall, per department, in es-CL or "
+        "English.\n\n"
+        "Example: participa report --week 2026-W47 --format html --output semana.html",
+    ),
+)
 def report(
     config_path: ConfigOption = None,
     instance: InstanceOption = None,
-    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W47.")] = None,
-    start: Annotated[
-        str | None, typer.Option("--from", help="First local day YYYY-MM-DD (with --to).")
+    week: Annotated[
+        str | None,
+        typer.Option(help=tr("Semana ISO, p. ej. 2026-W47.", "ISO week, e.g. 2026-W47.")),
     ] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Last local day, inclusive.")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help=tr(
+                "Primer día local AAAA-MM-DD (con --to).",
+                "First local day YYYY-MM-DD (with --to).",
+            ),
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help=tr("Último día local, incluido.", "Last local day, inclusive.")
+        ),
+    ] = None,
     department: Annotated[
         list[str] | None,
-        typer.Option(help="Only list this department (repeatable); totals stay instance-wide."),
+        typer.Option(
+            help=tr(
+                "Solo lista este departamento (se puede repetir); los totales siguen siendo de "
+                "toda la instancia.",
+                "Only list this department (repeatable); totals stay instance-wide.",
+            )
+        ),
     ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
             "--format",
             "-f",
-            help="text, markdown, html, json or csv "
-            "(default: from --output's extension, else text).",
+            help=tr(
+                "text, markdown, html, json o csv "
+                "(por defecto: según la extensión de --output; si no, text).",
+                "text, markdown, html, json or csv "
+                "(default: from --output's extension, else text).",
+            ),
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help=tr("Escribe en este archivo.", "Write to this file.")
+        ),
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option(help="es or en (default: lang in the reports section of the config)."),
+        typer.Option(
+            help=tr(
+                "es o en (por defecto: lang de la sección [reports] de la configuración).",
+                "es or en (default: lang in the reports section of the config).",
+            )
+        ),
     ] = None,
     now: Annotated[
-        str | None, typer.Option(hidden=True, help="Pretend it is this instant (ISO 8601).")
+        str | None,
+        typer.Option(
+            hidden=True,
+            help=tr(
+                "Simula que es este instante (ISO 8601).",
+                "Pretend it is this instant (ISO 8601).",
+            ),
+        ),
     ] = None,
 ) -> None:
     """Participation digest of a week or period: overall, per department, in es-CL or English.

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from participa.cli import app
-from participa.cli.common import ConfigOption, InstanceOption, echo, get_config, is_tty, warn
+from participa.cli.common import (
+    ConfigOption,
+    InstanceOption,
+    echo,
+    get_config,
+    is_tty,
+    tr,
+    warn,
+)
 from participa.errors import ParticipaError
 from sync.config import Config, InstanceConfig
 
@@ -117,11 +125,25 @@ def sync_config(
 
 
 FullOption = Annotated[
-    bool, typer.Option("--full", help="Ignore saved cursors and re-read every component.")
+    bool,
+    typer.Option(
+        "--full",
+        help=tr(
+            "Ignora los cursores guardados y vuelve a leer todos los componentes.",
+            "Ignore saved cursors and re-read every component.",
+        ),
+    ),
 ]
 
 
-@app.command("sync")
+@app.command(
+    "sync",
+    help=tr(
+        "Lee las instancias de Decidim configuradas y las guarda en el almacén (retoma las "
+        "ejecuciones interrumpidas).",
+        "Read the configured Decidim instances into the store (resumes interrupted runs).",
+    ),
+)
 def sync_cmd(
     config: ConfigOption = None, instance: InstanceOption = None, full: FullOption = False
 ) -> None:
